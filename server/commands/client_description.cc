@@ -1,0 +1,32 @@
+#include "server/commands/client_description.h"
+
+#include "engine/base/strings.h"
+#include "server/connection.h"
+
+namespace runnel {
+
+void AppendClientDescription(const Connection& conn, absl::Time now, std::string& out) {
+  const Transaction& tx = conn.transaction;
+  std::string flags;
+  if (tx.active) flags.push_back('x');
+  if (conn.close_requested) flags.push_back('c');
+  if (flags.empty()) flags = "N";
+  size_t qbuf = conn.input_buffered();
+  size_t omem = conn.output().memory_bytes();
+  base::StrAppend(&out, "id=", conn.client_id(), " addr=", conn.peer().address,
+                  " laddr=", conn.peer().local_address, " fd=", conn.peer().fd,
+                  " name=", conn.name, " age=", absl::ToInt64Seconds(now - conn.created_at),
+                  " idle=", absl::ToInt64Seconds(now - conn.last_interaction), " flags=", flags,
+                  " db=", conn.db);
+  base::StrAppend(&out, " sub=0 psub=0 ssub=0 multi=", tx.active ? static_cast<int64_t>(tx.queued.size()) : -1,
+                  " qbuf=", qbuf, " qbuf-free=", conn.input_capacity() - qbuf,
+                  " argv-mem=0 multi-mem=", tx.queued_bytes, " rbs=", conn.input_capacity(),
+                  " rbp=", qbuf, " obl=0 oll=0 omem=", omem,
+                  " tot-mem=", conn.input_capacity() + omem + tx.queued_bytes);
+  base::StrAppend(&out, " events=", conn.output().empty() ? "r" : "rw",
+                  " cmd=", conn.last_command.empty() ? "NULL" : conn.last_command,
+                  " user=default redir=-1 resp=", static_cast<int>(conn.reply().protocol()),
+                  " lib-name=", conn.lib_name, " lib-ver=", conn.lib_version);
+}
+
+}  // namespace runnel

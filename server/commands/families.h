@@ -1,0 +1,16 @@
+// One Register function per command family; each adds its rows to the table.
+#pragma once
+
+#include "server/command/command_table.h"
+
+namespace runnel {
+
+void RegisterConnectionCommands(command::CommandTable& table);   // PING ECHO QUIT HELLO AUTH SELECT RESET
+void RegisterServerCommands(command::CommandTable& table);       // INFO TIME SHUTDOWN
+void RegisterKeyspaceCommands(command::CommandTable& table);     // DBSIZE FLUSHDB FLUSHALL
+void RegisterClientCommands(command::CommandTable& table);       // CLIENT ...
+void RegisterConfigCommands(command::CommandTable& table);       // CONFIG ...
+void RegisterCommandCommands(command::CommandTable& table);      // COMMAND ...
+void RegisterTransactionCommands(command::CommandTable& table);  // MULTI EXEC DISCARD
+
+}  // namespace runnel

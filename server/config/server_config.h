@@ -1,0 +1,53 @@
+// ServerConfig: the typed values of every configuration option.
+//
+// One instance is owned by the Server and read live by whoever needs a value,
+// so a CONFIG SET takes effect on the next read. Options are declared once,
+// in config_schema.cc, which binds each redis.conf name to a field here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "server/io/event_loop.h"
+
+namespace runnel::config {
+
+enum class LogLevel : uint8_t { kDebug, kVerbose, kNotice, kWarning, kNothing };
+
+struct ServerConfig {
+  // Network.
+  int64_t port = 6379;
+  std::vector<std::string> bind = {"127.0.0.1"};
+  int64_t tcp_backlog = 511;
+  int64_t maxclients = 10000;
+  int64_t timeout = 0;  // seconds of client idleness before closing; 0 = never
+  int64_t tcp_keepalive = 300;
+  io::IoBackend io_backend = io::IoBackend::kUring;
+
+  // Data and databases.
+  std::string dir = "./data";
+  int64_t databases = 16;
+
+  // Security.
+  std::string requirepass;  // empty: no password
+
+  // Protocol limits.
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+
+  // Logging.
+  LogLevel loglevel = LogLevel::kNotice;
+  std::string logfile;  // empty: standard output
+
+  // Process.
+  bool daemonize = false;  // accepted for redis.conf compatibility; must be "no"
+  std::string pidfile;
+  int64_t hz = 10;
+
+  // The config file this process was started with, for CONFIG REWRITE; empty
+  // when started without one.
+  std::string config_file;
+};
+
+}  // namespace runnel::config

@@ -1,0 +1,106 @@
+// Connection: one client's state — input bytes and parser, reply builder over
+// the loop's output buffer, protocol version, selected database, name,
+// authentication and transaction state. No command logic lives here: complete
+// commands are handed to the caller's executor.
+//
+// Owned by the Server, keyed by the loop's connection slot; lives from
+// LoopHandler::OnOpen to OnClose. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/time/time.h"
+#include "server/io/event_loop.h"
+#include "server/resp/resp_parser.h"
+#include "server/resp/resp_writer.h"
+
+namespace runnel {
+
+// CLIENT REPLY: whether replies reach the client.
+enum class ReplyMode : uint8_t { kOn, kOff, kSkip };
+
+// MULTI state: commands queued as owned copies until EXEC or DISCARD.
+struct Transaction {
+  bool active = false;
+  bool aborted = false;  // a command was rejected while queuing: EXEC answers EXECABORT
+  std::vector<std::vector<std::string>> queued;
+  size_t queued_bytes = 0;
+};
+
+class Connection {
+ public:
+  // What an executor tells the input loop after running one command.
+  enum class Next : uint8_t {
+    kContinue,  // run the next pipelined command
+    kStop,      // stop reading input for now (closing, or the client is blocked)
+  };
+  using Executor = absl::FunctionRef<Next(Connection&, std::span<const std::string_view>)>;
+
+  enum class InputStatus : uint8_t {
+    kOk,
+    kProtocolError,     // an error reply was queued; close after flushing it
+    kQueryBufferLimit,  // client-query-buffer-limit exceeded; close now
+  };
+
+  Connection(io::ConnectionId id, uint64_t client_id, io::PeerInfo peer, io::OutputBuffer* output,
+             resp::ParserLimits limits, absl::Time now);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Adds bytes from the socket and runs every complete command through `run`
+  // until the input is used up or `run` says stop. Bytes of an incomplete
+  // command are kept for the next call.
+  InputStatus OnData(std::string_view data, size_t query_buffer_limit, Executor run);
+  // Runs commands already buffered (after the client was unblocked).
+  InputStatus ResumeInput(size_t query_buffer_limit, Executor run);
+
+  io::ConnectionId id() const { return id_; }
+  uint64_t client_id() const { return client_id_; }
+  const io::PeerInfo& peer() const { return peer_; }
+  resp::ReplyBuilder& reply() { return reply_; }
+  const resp::ReplyBuilder& reply() const { return reply_; }
+  io::OutputBuffer& output() { return *output_; }
+  const io::OutputBuffer& output() const { return *output_; }
+  resp::RespParser& parser() { return parser_; }
+
+  // Bytes buffered that no command has used yet (CLIENT LIST qbuf).
+  size_t input_buffered() const { return input_.size(); }
+  size_t input_capacity() const { return input_.capacity(); }
+
+  int db = 0;
+  bool authenticated = false;
+  bool close_requested = false;  // QUIT, protocol error, CLIENT KILL of self
+  std::string name;              // CLIENT SETNAME
+  std::string lib_name;          // CLIENT SETINFO LIB-NAME
+  std::string lib_version;       // CLIENT SETINFO LIB-VER
+  ReplyMode reply_mode = ReplyMode::kOn;
+  Transaction transaction;
+  absl::Time created_at;
+  absl::Time last_interaction;
+  std::string last_command;  // full name of the last command, for CLIENT LIST cmd=
+
+ private:
+  // Parses and runs commands from `buffer` (which starts at the first
+  // unconsumed byte); returns how many bytes were consumed.
+  size_t RunCommands(std::string_view buffer, Executor run, InputStatus* status);
+  InputStatus FailProtocol();
+
+  io::ConnectionId id_;
+  uint64_t client_id_;
+  io::PeerInfo peer_;
+  io::OutputBuffer* output_;
+  resp::ReplyBuilder reply_;
+  resp::RespParser parser_;
+  // Unconsumed input: the tail of an incomplete command, or pipelined commands
+  // left when the executor stopped. Empty in the common case, where commands
+  // are parsed straight from the socket's buffer with no copy.
+  std::string input_;
+  bool stopped_ = false;  // the executor said stop; input waits in input_
+};
+
+}  // namespace runnel

@@ -1,0 +1,261 @@
+#include "server/info/info_sections.h"
+
+#include <malloc.h>
+#if defined(__SANITIZE_ADDRESS__)
+// From the sanitizer runtime (declared here: g++ ships no header for it).
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#endif
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "engine/base/strings.h"
+#include "absl/strings/str_format.h"
+#include "server/command/command_table.h"
+#include "server/connection.h"
+#include "server/server.h"
+
+namespace runnel::info {
+namespace {
+
+using Section = void (*)(Server&, std::string&);
+
+void Field(std::string& out, std::string_view name, const auto& value) {
+  base::StrAppend(&out, name, ":", value, "\r\n");
+}
+
+// "1.23M" as Redis's bytesToHuman.
+std::string HumanBytes(double n) {
+  static constexpr const char* kUnits[] = {"B", "K", "M", "G", "T", "P"};
+  int unit = 0;
+  while (n >= 1024 && unit < 5) {
+    n /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? base::StrCat(static_cast<uint64_t>(n), "B")
+                   : absl::StrFormat("%.2f%s", n, kUnits[unit]);
+}
+
+size_t ResidentBytes() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<size_t>(resident) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+}
+
+void ServerSection(Server& server, std::string& out) {
+  utsname uts;
+  uname(&uts);
+  absl::Time now = absl::Now();
+  int64_t uptime = absl::ToInt64Seconds(now - server.start_time());
+  char exe[4096];
+  ssize_t exe_len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  Field(out, "redis_version", kRedisCompatVersion);
+  Field(out, "runnel_version", kRunnelVersion);
+  Field(out, "redis_mode", "standalone");
+  Field(out, "os", base::StrCat(uts.sysname, " ", uts.release, " ", uts.machine));
+  Field(out, "arch_bits", sizeof(void*) * 8);
+  Field(out, "multiplexing_api", server.loop().backend() == io::IoBackend::kUring ? "io_uring" : "epoll");
+  Field(out, "gcc_version", base::StrCat(__GNUC__, ".", __GNUC_MINOR__, ".", __GNUC_PATCHLEVEL__));
+  Field(out, "process_id", getpid());
+  Field(out, "run_id", server.run_id());
+  Field(out, "tcp_port", server.config().port == 0 ? server.loop().bound_port() : server.config().port);
+  Field(out, "server_time_usec", absl::ToUnixMicros(now));
+  Field(out, "uptime_in_seconds", uptime);
+  Field(out, "uptime_in_days", uptime / 86400);
+  Field(out, "hz", server.config().hz);
+  Field(out, "configured_hz", server.config().hz);
+  Field(out, "executable", exe_len > 0 ? std::string(exe, static_cast<size_t>(exe_len)) : "");
+  Field(out, "config_file", server.config().config_file);
+  Field(out, "io_threads_active", 0);
+}
+
+void ClientsSection(Server& server, std::string& out) {
+  size_t max_input = 0, max_output = 0;
+  for (Connection* conn : server.ConnectionsById()) {
+    max_input = std::max(max_input, conn->input_buffered());
+    max_output = std::max(max_output, conn->output().memory_bytes());
+  }
+  Field(out, "connected_clients", server.connection_count());
+  Field(out, "cluster_connections", 0);
+  Field(out, "maxclients", server.config().maxclients);
+  Field(out, "client_recent_max_input_buffer", max_input);
+  Field(out, "client_recent_max_output_buffer", max_output);
+  Field(out, "blocked_clients", server.blocked_clients());
+  Field(out, "tracking_clients", 0);
+  Field(out, "pubsub_clients", 0);
+  Field(out, "clients_in_timeout_table", 0);
+  Field(out, "total_blocking_keys", 0);
+}
+
+void MemorySection(Server& server, std::string& out) {
+  size_t used = AllocatorUsedBytes();
+  size_t rss = ResidentBytes();
+  size_t peak = server.stats().used_memory_peak = std::max(server.stats().used_memory_peak, used);
+  struct sysinfo si;
+  sysinfo(&si);
+  uint64_t total_system = static_cast<uint64_t>(si.totalram) * si.mem_unit;
+  Field(out, "used_memory", used);
+  Field(out, "used_memory_human", HumanBytes(static_cast<double>(used)));
+  Field(out, "used_memory_rss", rss);
+  Field(out, "used_memory_rss_human", HumanBytes(static_cast<double>(rss)));
+  Field(out, "used_memory_peak", peak);
+  Field(out, "used_memory_peak_human", HumanBytes(static_cast<double>(peak)));
+  Field(out, "total_system_memory", total_system);
+  Field(out, "total_system_memory_human", HumanBytes(static_cast<double>(total_system)));
+  Field(out, "mem_fragmentation_ratio",
+        absl::StrFormat("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0));
+  Field(out, "mem_allocator", "libc");
+}
+
+void PersistenceSection(Server& server, std::string& out) {
+  // Runnel persists through its logs (#3); it never loads a snapshot or
+  // rewrites an AOF, so these Redis fields are always 0.
+  Field(out, "loading", 0);
+  Field(out, "async_loading", 0);
+  Field(out, "rdb_bgsave_in_progress", 0);
+  Field(out, "aof_enabled", 0);
+  Field(out, "aof_rewrite_in_progress", 0);
+}
+
+void StatsSection(Server& server, std::string& out) {
+  const ServerStats& s = server.stats();
+  Field(out, "total_connections_received", s.total_connections_received);
+  Field(out, "total_commands_processed", s.total_commands_processed);
+  Field(out, "instantaneous_ops_per_sec", s.ops_per_sec.PerSecond());
+  Field(out, "total_net_input_bytes", s.total_net_input_bytes);
+  Field(out, "total_net_output_bytes", s.total_net_output_bytes);
+  Field(out, "instantaneous_input_kbps",
+        absl::StrFormat("%.2f", s.input_bytes_per_sec.PerSecond() / 1024.0));
+  Field(out, "instantaneous_output_kbps",
+        absl::StrFormat("%.2f", s.output_bytes_per_sec.PerSecond() / 1024.0));
+  Field(out, "rejected_connections", s.rejected_connections);
+  Field(out, "total_error_replies", s.total_error_replies);
+  Field(out, "unexpected_error_replies", s.unexpected_error_replies);
+  Field(out, "total_reads_processed", s.total_reads_processed);
+  Field(out, "client_query_buffer_limit_disconnections",
+        s.client_query_buffer_limit_disconnections);
+}
+
+void ReplicationSection(Server& server, std::string& out) {
+  Field(out, "role", "master");
+  Field(out, "connected_slaves", 0);
+  Field(out, "master_failover_state", "no-failover");
+  Field(out, "master_replid", server.run_id());
+  Field(out, "master_replid2", std::string(40, '0'));
+  Field(out, "master_repl_offset", 0);
+  Field(out, "second_repl_offset", -1);
+  Field(out, "repl_backlog_active", 0);
+}
+
+std::string Seconds(const timeval& tv) {
+  return absl::StrFormat("%d.%06d", static_cast<int64_t>(tv.tv_sec), static_cast<int64_t>(tv.tv_usec));
+}
+
+void CpuSection(Server& server, std::string& out) {
+  rusage self, children, thread;
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &thread);
+  Field(out, "used_cpu_sys", Seconds(self.ru_stime));
+  Field(out, "used_cpu_user", Seconds(self.ru_utime));
+  Field(out, "used_cpu_sys_children", Seconds(children.ru_stime));
+  Field(out, "used_cpu_user_children", Seconds(children.ru_utime));
+  Field(out, "used_cpu_sys_main_thread", Seconds(thread.ru_stime));
+  Field(out, "used_cpu_user_main_thread", Seconds(thread.ru_utime));
+}
+
+void ModulesSection(Server&, std::string&) {}
+
+void ErrorStatsSection(Server& server, std::string& out) {
+  for (const auto& [prefix, count] : server.stats().errors_by_prefix) {
+    Field(out, base::StrCat("errorstat_", prefix), base::StrCat("count=", count));
+  }
+}
+
+void ClusterSection(Server&, std::string& out) { Field(out, "cluster_enabled", 0); }
+
+void KeyspaceSection(Server& server, std::string& out) {
+  for (int i = 0; i < server.database_count(); ++i) {
+    const keyspace::Keyspace& db = server.database(i);
+    if (db.size() == 0) continue;
+    Field(out, base::StrCat("db", i),
+          base::StrCat("keys=", db.size(), ",expires=", db.expires_count(), ",avg_ttl=0"));
+  }
+}
+
+void CommandStatsSection(Server& server, std::string& out) {
+  server.commands().ForEachResolved([&](const command::ResolvedCommand& r) {
+    const command::CommandStats& s = r.stats;
+    if (s.calls == 0 && s.rejected_calls == 0 && s.failed_calls == 0) return;
+    Field(out, base::StrCat("cmdstat_", r.full_name),
+          absl::StrFormat("calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d",
+                          s.calls, s.usec,
+                          s.calls ? static_cast<double>(s.usec) / static_cast<double>(s.calls) : 0.0,
+                          s.rejected_calls, s.failed_calls));
+  });
+}
+
+struct SectionEntry {
+  std::string_view name;
+  std::string_view title;
+  Section render;
+  bool in_default;
+};
+
+constexpr SectionEntry kSections[] = {
+    {"server", "Server", ServerSection, true},
+    {"clients", "Clients", ClientsSection, true},
+    {"memory", "Memory", MemorySection, true},
+    {"persistence", "Persistence", PersistenceSection, true},
+    {"stats", "Stats", StatsSection, true},
+    {"replication", "Replication", ReplicationSection, true},
+    {"cpu", "CPU", CpuSection, true},
+    {"modules", "Modules", ModulesSection, true},
+    {"errorstats", "Errorstats", ErrorStatsSection, true},
+    {"cluster", "Cluster", ClusterSection, true},
+    {"keyspace", "Keyspace", KeyspaceSection, true},
+    {"commandstats", "Commandstats", CommandStatsSection, false},
+};
+
+}  // namespace
+
+size_t AllocatorUsedBytes() {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan replaces malloc; glibc's statistics would read zero.
+  return __sanitizer_get_current_allocated_bytes();
+#else
+  struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+#endif
+}
+
+std::string RenderInfo(Server& server, std::span<const std::string_view> sections) {
+  bool all = false, defaults = sections.empty();
+  std::vector<std::string> wanted;
+  for (std::string_view s : sections) {
+    std::string name = base::AsciiLower(s);
+    if (name == "all" || name == "everything") all = true;
+    else if (name == "default") defaults = true;
+    else wanted.push_back(std::move(name));
+  }
+  std::string out;
+  for (const SectionEntry& section : kSections) {
+    bool include = all || (defaults && section.in_default) ||
+                   std::find(wanted.begin(), wanted.end(), section.name) != wanted.end();
+    if (!include) continue;
+    if (!out.empty()) out += "\r\n";
+    base::StrAppend(&out, "# ", section.title, "\r\n");
+    section.render(server, out);
+  }
+  return out;
+}
+
+}  // namespace runnel::info

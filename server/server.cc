@@ -1,0 +1,248 @@
+#include "server/server.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <random>
+
+#include "engine/base/strings.h"
+#include "engine/base/logging.h"
+#include "engine/base/status_macros.h"
+#include "server/commands/families.h"
+#include "server/resp/error_text.h"
+
+namespace runnel {
+namespace {
+
+// Redis's cron runs `hz` times a second; the loop never sleeps longer than
+// one cron period so timers and signals are seen promptly.
+absl::Duration CronPeriod(int64_t hz) { return absl::Milliseconds(1000 / std::max<int64_t>(hz, 1)); }
+
+// How long a graceful shutdown waits for clients to take their last replies.
+constexpr absl::Duration kShutdownFlushTimeout = absl::Seconds(2);
+
+// 40 hex characters, like Redis's run_id.
+std::string NewRunId() {
+  std::random_device device;
+  std::mt19937_64 rng(static_cast<uint64_t>(device()) << 32 | device());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(40, '0');
+  for (char& c : id) c = kHex[rng() % 16];
+  return id;
+}
+
+}  // namespace
+
+Server::Server(config::ServerConfig config)
+    : config_(std::move(config)), start_time_(absl::Now()), run_id_(NewRunId()) {
+  RegisterConnectionCommands(commands_);
+  RegisterServerCommands(commands_);
+  RegisterKeyspaceCommands(commands_);
+  RegisterClientCommands(commands_);
+  RegisterConfigCommands(commands_);
+  RegisterCommandCommands(commands_);
+  RegisterTransactionCommands(commands_);
+  databases_.resize(static_cast<size_t>(config_.databases));
+}
+
+Server::~Server() {
+  if (signal_fd_ >= 0) close(signal_fd_);
+}
+
+absl::Status Server::Start() {
+  // SIGTERM/SIGINT are read from a signalfd by the cron, so shutdown runs on
+  // the loop thread like everything else; SIGPIPE is never wanted.
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  if (pthread_sigmask(SIG_BLOCK, &mask, nullptr) != 0) {
+    return absl::InternalError("cannot block SIGTERM/SIGINT");
+  }
+  signal_fd_ = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (signal_fd_ < 0) return absl::InternalError(base::StrCat("signalfd: ", strerror(errno)));
+  signal(SIGPIPE, SIG_IGN);
+
+  io::LoopOptions options;
+  options.backend = config_.io_backend;
+  ASSIGN_OR_RETURN(loop_, io::EventLoop::Create(options, this));
+  // With port 0 the kernel picks a port for the first address; every other
+  // address then listens on that same port.
+  int port = static_cast<int>(config_.port);
+  for (const std::string& address : config_.bind) {
+    RETURN_IF_ERROR(loop_->Listen(address, port));
+    if (port == 0) port = loop_->bound_port();
+  }
+  RUNNEL_LOG_NOTICE("Runnel %s (Redis %s compatible) started, pid=%d, io-backend=%s, port=%d",
+                    kRunnelVersion, kRedisCompatVersion, getpid(),
+                    io::IoBackendName(loop_->backend()), port);
+  RUNNEL_LOG_NOTICE("Ready to accept connections tcp");
+  return absl::OkStatus();
+}
+
+absl::Status Server::Run() {
+  RETURN_IF_ERROR(loop_->Run());
+  RUNNEL_LOG_WARNING("Runnel is now ready to exit, bye bye...");
+  return absl::OkStatus();
+}
+
+resp::ParserLimits Server::ParserLimitsFor(const Connection* conn) const {
+  resp::ParserLimits limits;
+  limits.max_bulk_len = config_.proto_max_bulk_len;
+  limits.unauthenticated = !config_.requirepass.empty() && (conn == nullptr || !conn->authenticated);
+  return limits;
+}
+
+void Server::OnOpen(io::ConnectionId id, const io::PeerInfo& peer) {
+  ++stats_.total_connections_received;
+  if (shutting_down_ || connection_count_ >= static_cast<size_t>(config_.maxclients)) {
+    // Redis answers before closing so the client can tell why.
+    ++stats_.rejected_connections;
+    loop_->Output(id).Append(base::StrCat("-", resp::kMaxClients, "\r\n"));
+    loop_->Flush(id);
+    loop_->Close(id, io::CloseMode::kAfterFlush);
+    return;
+  }
+  if (connections_.size() <= id.slot) connections_.resize(id.slot + 1);
+  auto conn = std::make_unique<Connection>(id, next_client_id_++, peer, &loop_->Output(id),
+                                           ParserLimitsFor(nullptr), absl::Now());
+  conn->authenticated = config_.requirepass.empty();
+  conn->reply().set_error_observer(this);
+  connections_[id.slot] = std::move(conn);
+  ++connection_count_;
+  RUNNEL_LOG_VERBOSE("Accepted %s", peer.address);
+}
+
+Connection* Server::FindConnection(io::ConnectionId id) {
+  if (id.slot >= connections_.size()) return nullptr;
+  Connection* conn = connections_[id.slot].get();
+  return conn != nullptr && conn->id() == id ? conn : nullptr;
+}
+
+void Server::OnData(io::ConnectionId id, std::string_view data) {
+  Connection* conn = FindConnection(id);
+  if (conn == nullptr) return;
+  stats_.total_net_input_bytes += data.size();
+  ++stats_.total_reads_processed;
+  conn->last_interaction = absl::Now();
+  size_t before = conn->output().size();
+  auto status = conn->OnData(
+      data, static_cast<size_t>(config_.client_query_buffer_limit),
+      [this](Connection& c, std::span<const std::string_view> args) { return Execute(c, args); });
+  stats_.total_net_output_bytes += conn->output().size() - std::min(before, conn->output().size());
+  AfterInput(*conn, status);
+}
+
+void Server::AfterInput(Connection& conn, Connection::InputStatus status) {
+  switch (status) {
+    case Connection::InputStatus::kOk:
+    case Connection::InputStatus::kProtocolError:
+      break;
+    case Connection::InputStatus::kQueryBufferLimit:
+      ++stats_.client_query_buffer_limit_disconnections;
+      RUNNEL_LOG_WARNING("Closing client that reached max query buffer length: id=%d addr=%s",
+                         conn.client_id(), conn.peer().address);
+      loop_->Close(conn.id(), io::CloseMode::kNow);
+      return;
+  }
+  if (!conn.output().empty()) loop_->Flush(conn.id());
+  if (conn.close_requested) loop_->Close(conn.id(), io::CloseMode::kAfterFlush);
+}
+
+void Server::OnClose(io::ConnectionId id) {
+  Connection* conn = FindConnection(id);
+  if (conn == nullptr) return;  // a client refused at accept
+  RUNNEL_LOG_VERBOSE("Client closed connection id=%d addr=%s", conn->client_id(),
+                     conn->peer().address);
+  connections_[id.slot].reset();
+  --connection_count_;
+}
+
+void Server::OnErrorReply(std::string_view text) { stats_.CountError(text); }
+
+std::vector<Connection*> Server::ConnectionsById() {
+  std::vector<Connection*> out;
+  out.reserve(connection_count_);
+  for (auto& conn : connections_) {
+    if (conn) out.push_back(conn.get());
+  }
+  std::sort(out.begin(), out.end(),
+            [](Connection* a, Connection* b) { return a->client_id() < b->client_id(); });
+  return out;
+}
+
+void Server::KillClient(Connection& conn, const Connection& caller) {
+  if (&conn == &caller) {
+    // The caller still gets its reply, as Redis's CLIENT_CLOSE_AFTER_REPLY.
+    conn.close_requested = true;
+    return;
+  }
+  loop_->Close(conn.id(), io::CloseMode::kNow);
+}
+
+void Server::OnConfigChanged() {
+  base::SetLogLevel(static_cast<int>(config_.loglevel));
+  for (auto& conn : connections_) {
+    if (conn) conn->parser().set_limits(ParserLimitsFor(conn.get()));
+  }
+}
+
+absl::Duration Server::BeforeSleep() {
+  absl::Time now = absl::Now();
+  absl::Duration period = CronPeriod(config_.hz);
+  if (now - last_cron_ >= period) {
+    RunCron(now);
+    last_cron_ = now;
+  }
+  return period;
+}
+
+void Server::RunCron(absl::Time now) {
+  stats_.ops_per_sec.Sample(stats_.total_commands_processed, now);
+  stats_.input_bytes_per_sec.Sample(stats_.total_net_input_bytes, now);
+  stats_.output_bytes_per_sec.Sample(stats_.total_net_output_bytes, now);
+  CheckSignals();
+  CloseIdleClients(now);
+  if (shutting_down_) AdvanceShutdown(now);
+}
+
+void Server::CloseIdleClients(absl::Time now) {
+  if (config_.timeout <= 0) return;
+  absl::Duration limit = absl::Seconds(config_.timeout);
+  for (auto& conn : connections_) {
+    if (conn && now - conn->last_interaction > limit) {
+      RUNNEL_LOG_VERBOSE("Closing idle client id=%d", conn->client_id());
+      loop_->Close(conn->id(), io::CloseMode::kNow);
+    }
+  }
+}
+
+void Server::CheckSignals() {
+  signalfd_siginfo info;
+  while (read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
+    const char* name = info.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM";
+    RequestShutdown(base::StrCat("Received ", name, " scheduling shutdown..."));
+  }
+}
+
+void Server::RequestShutdown(std::string_view reason) {
+  if (shutting_down_) return;
+  RUNNEL_LOG_WARNING("%s", reason);
+  shutting_down_ = true;
+  shutdown_deadline_ = absl::Now() + kShutdownFlushTimeout;
+  loop_->StopAccepting();
+  for (auto& conn : connections_) {
+    if (conn) loop_->Close(conn->id(), io::CloseMode::kAfterFlush);
+  }
+}
+
+void Server::AdvanceShutdown(absl::Time now) {
+  if (connection_count_ > 0 && now < shutdown_deadline_) return;
+  // TODO(#3): sync every log here once the engine holds data.
+  RUNNEL_LOG_NOTICE("Clients closed (%d left); stopping the event loop", connection_count_);
+  loop_->Stop();
+}
+
+}  // namespace runnel

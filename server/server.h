@@ -1,0 +1,124 @@
+// Server: the process's one loop, its listeners, connections, command table,
+// configuration and databases, and the path from bytes to replies.
+//
+// The Server is the LoopHandler of its EventLoop: bytes arrive in OnData, are
+// parsed by the Connection and run by Execute(), which resolves the command in
+// the table (unknown name, arity), applies the rules every command shares
+// (authentication, MULTI queuing, CLIENT REPLY) and calls the handler.
+// BeforeSleep() runs the periodic work (ops/sec sampling, idle timeouts,
+// signals, graceful shutdown).
+//
+// Nothing here is global: a later shard-per-core server runs one Server-like
+// shard per loop thread. Not thread-safe; everything runs on the loop thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "engine/keyspace/keyspace.h"
+#include "server/command/command_table.h"
+#include "server/config/config_schema.h"
+#include "server/config/server_config.h"
+#include "server/connection.h"
+#include "server/info/server_stats.h"
+#include "server/io/event_loop.h"
+#include "server/resp/resp_writer.h"
+
+namespace runnel {
+
+// Runnel's own version; INFO's redis_version names the Redis behaviour matched.
+inline constexpr std::string_view kRunnelVersion = "0.1.0";
+inline constexpr std::string_view kRedisCompatVersion = "7.2.4";
+
+class Server final : public io::LoopHandler, public resp::ErrorObserver {
+ public:
+  explicit Server(config::ServerConfig config);
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Creates the event loop and listens on every bind address.
+  absl::Status Start();
+  // Serves until a SHUTDOWN or SIGTERM/SIGINT has been carried out.
+  absl::Status Run();
+
+  // io::LoopHandler
+  void OnOpen(io::ConnectionId id, const io::PeerInfo& peer) override;
+  void OnData(io::ConnectionId id, std::string_view data) override;
+  void OnClose(io::ConnectionId id) override;
+  absl::Duration BeforeSleep() override;
+
+  // resp::ErrorObserver: every error reply is counted for INFO.
+  void OnErrorReply(std::string_view text) override;
+
+  // Runs one command for `conn`, replying on its output. Returns whether the
+  // connection may run its next pipelined command.
+  Connection::Next Execute(Connection& conn, std::span<const std::string_view> args);
+
+  // --- state for command handlers ---
+  config::ServerConfig& config() { return config_; }
+  const config::ConfigSchema& config_schema() const { return schema_; }
+  // Applies the side effects of a changed option (log level, parser limits).
+  void OnConfigChanged();
+  const command::CommandTable& commands() const { return commands_; }
+  keyspace::Keyspace& database(int index) { return databases_[index]; }
+  int database_count() const { return static_cast<int>(databases_.size()); }
+  info::ServerStats& stats() { return stats_; }
+  io::EventLoop& loop() { return *loop_; }
+  absl::Time start_time() const { return start_time_; }
+  const std::string& run_id() const { return run_id_; }
+  size_t blocked_clients() const { return blocked_clients_; }
+
+  size_t connection_count() const { return connection_count_; }
+  // Live connections ordered by client id (CLIENT LIST order).
+  std::vector<Connection*> ConnectionsById();
+  // Closes `conn` at once, or after the current reply when it is the caller.
+  void KillClient(Connection& conn, const Connection& caller);
+  // Starts a graceful shutdown: stop accepting, flush replies, sync, exit 0.
+  void RequestShutdown(std::string_view reason);
+
+ private:
+  Connection* FindConnection(io::ConnectionId id);
+  void RunCron(absl::Time now);
+  void CloseIdleClients(absl::Time now);
+  void CheckSignals();
+  void AdvanceShutdown(absl::Time now);
+  resp::ParserLimits ParserLimitsFor(const Connection* conn) const;
+  void AfterInput(Connection& conn, Connection::InputStatus status);
+
+  // Dispatch steps (server_dispatch.cc).
+  Connection::Next Reject(Connection& conn, const command::ResolvedCommand* command,
+                          std::string_view error);
+  Connection::Next Queue(Connection& conn, std::span<const std::string_view> args);
+  void Call(Connection& conn, const command::ResolvedCommand& command,
+            std::span<const std::string_view> args);
+
+  config::ServerConfig config_;
+  config::ConfigSchema schema_;
+  command::CommandTable commands_;
+  std::vector<keyspace::Keyspace> databases_;
+  info::ServerStats stats_;
+  std::unique_ptr<io::EventLoop> loop_;
+
+  // Connections by loop slot; null where no client is.
+  std::vector<std::unique_ptr<Connection>> connections_;
+  size_t connection_count_ = 0;
+  uint64_t next_client_id_ = 1;
+  size_t blocked_clients_ = 0;
+
+  absl::Time start_time_;
+  std::string run_id_;
+  absl::Time last_cron_ = absl::InfinitePast();
+  int signal_fd_ = -1;
+
+  bool shutting_down_ = false;
+  absl::Time shutdown_deadline_;
+};
+
+}  // namespace runnel

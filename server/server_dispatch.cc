@@ -1,0 +1,73 @@
+// Server::Execute: the path of one command from parsed arguments to a reply.
+//
+//   resolve (name, subcommand, arity) -> authenticated? -> in MULTI? queue
+//   -> CLIENT REPLY mode -> handler -> counters
+//
+// Every rejection goes through Reject(), which also marks an open MULTI as
+// aborted, as Redis's flagTransaction does.
+#include <chrono>
+
+#include "server/command/command_context.h"
+#include "server/resp/error_text.h"
+#include "server/server.h"
+
+namespace runnel {
+
+Connection::Next Server::Reject(Connection& conn, const command::ResolvedCommand* command,
+                                std::string_view error) {
+  if (command != nullptr) ++command->stats.rejected_calls;
+  if (conn.transaction.active) conn.transaction.aborted = true;
+  conn.reply().Error(error);
+  return Connection::Next::kContinue;
+}
+
+Connection::Next Server::Queue(Connection& conn, std::span<const std::string_view> args) {
+  std::vector<std::string> copy(args.begin(), args.end());
+  for (const std::string& arg : copy) conn.transaction.queued_bytes += arg.size();
+  conn.transaction.queued.push_back(std::move(copy));
+  conn.reply().SimpleString("QUEUED");
+  return Connection::Next::kContinue;
+}
+
+void Server::Call(Connection& conn, const command::ResolvedCommand& command,
+                  std::span<const std::string_view> args) {
+  resp::ReplyBuilder& reply = conn.reply();
+  // CLIENT REPLY SKIP silences exactly the next command's reply.
+  bool skip_this = conn.reply_mode == ReplyMode::kSkip;
+  if (skip_this) {
+    reply.set_muted(true);
+    conn.reply_mode = ReplyMode::kOn;
+  }
+  uint64_t errors_before = reply.errors_written();
+  auto started = std::chrono::steady_clock::now();
+
+  conn.last_command = command.full_name;  // CLIENT LIST shows the running command
+  command::CommandContext ctx(*this, conn, args, command, reply);
+  command.spec->handler(ctx);
+
+  auto elapsed = std::chrono::steady_clock::now() - started;
+  command.stats.usec += std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  ++command.stats.calls;
+  if (reply.errors_written() != errors_before) ++command.stats.failed_calls;
+  ++stats_.total_commands_processed;
+  if (skip_this && conn.reply_mode == ReplyMode::kOn) reply.set_muted(false);
+}
+
+Connection::Next Server::Execute(Connection& conn, std::span<const std::string_view> args) {
+  command::CommandTable::Resolution resolution = commands_.Resolve(args);
+  if (resolution.command == nullptr) return Reject(conn, resolution.rejected, resolution.error);
+  const command::ResolvedCommand& command = *resolution.command;
+  const command::CommandSpec& spec = *command.spec;
+
+  if (!conn.authenticated && !(spec.flags & command::kNoAuth)) {
+    return Reject(conn, &command, resp::kNoAuth);
+  }
+  if (conn.transaction.active && !(spec.flags & command::kTransactionControl)) {
+    if (spec.flags & command::kNoMulti) return Reject(conn, &command, resp::kNotAllowedInMulti);
+    return Queue(conn, args);
+  }
+  Call(conn, command, args);
+  return conn.close_requested ? Connection::Next::kStop : Connection::Next::kContinue;
+}
+
+}  // namespace runnel
