@@ -1,0 +1,122 @@
+// Start-up, configuration errors, limits on clients, and graceful shutdown
+// of the real server process.
+#include <signal.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "tests/integration/server_harness.h"
+
+namespace runnel::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class LifecycleTest : public ServerTest {};
+RUNNEL_BACKEND_TESTS(LifecycleTest);
+
+TEST_P(LifecycleTest, ShutdownCommandExitsZeroAfterFlushingReplies) {
+  auto other = Connect();
+  client_->SendRaw(RespClient::Encode({"ECHO", "before"}) + RespClient::Encode({"SHUTDOWN"}));
+  EXPECT_THAT(*client_->Read(), IsBulk("before"));
+  EXPECT_TRUE(client_->WaitForClose());
+  EXPECT_TRUE(other->WaitForClose());
+  EXPECT_EQ(server_->WaitForExit(10s), 0) << server_->log();
+  EXPECT_NE(server_->log().find("ready to exit"), std::string::npos) << server_->log();
+}
+
+TEST_P(LifecycleTest, ShutdownRejectsBadOptions) {
+  EXPECT_THAT(Run({"SHUTDOWN", "SAVE", "NOSAVE"}), IsError("ERR syntax error"));
+  EXPECT_THAT(Run({"SHUTDOWN", "LATER"}), IsError("ERR syntax error"));
+  EXPECT_THAT(Run({"SHUTDOWN", "ABORT"}), IsError("ERR No shutdown in progress."));
+  EXPECT_THAT(Run({"PING"}), IsSimple("PONG"));
+}
+
+TEST_P(LifecycleTest, SigtermAndSigintShutDownGracefully) {
+  EXPECT_EQ(server_->Stop(SIGINT), 0) << server_->log();
+  EXPECT_NE(server_->log().find("Received SIGINT"), std::string::npos);
+  StartServer({});
+  EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->log();
+  EXPECT_NE(server_->log().find("Received SIGTERM"), std::string::npos);
+}
+
+TEST_P(LifecycleTest, MaxclientsRefusesWithRedisError) {
+  StartServer({.args = {"--maxclients", "2"}});
+  auto second = Connect();
+  EXPECT_THAT(second->Run({"PING"}), IsSimple("PONG"));
+  auto third = Connect();
+  auto reply = third->Read();
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_THAT(*reply, IsError("ERR max number of clients reached"));
+  EXPECT_TRUE(third->WaitForClose());
+  second.reset();
+  // A freed slot is usable again.
+  bool served = false;
+  for (int i = 0; i < 200 && !served; ++i) {
+    auto fourth = Connect();
+    served = fourth->Run({"PING"}).type == RespValue::Type::kSimple;
+    if (!served) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(served);
+  RespValue stats = Run({"INFO", "stats"});
+  EXPECT_EQ(stats.str.find("rejected_connections:0"), std::string::npos);
+}
+
+TEST_P(LifecycleTest, IdleClientsAreClosedAfterTimeout) {
+  StartServer({.args = {"--timeout", "1"}});
+  auto idle = Connect();
+  EXPECT_THAT(idle->Run({"PING"}), IsSimple("PONG"));
+  EXPECT_TRUE(idle->WaitForClose(5s));
+}
+
+TEST_P(LifecycleTest, ConfigFileIsReadAndFlagsOverrideIt) {
+  StartServer({.args = {"--maxclients", "50"}, .config_text = "maxclients 40\ntimeout 7\n"});
+  RespValue got = Run({"CONFIG", "GET", "maxclients", "timeout"});
+  EXPECT_THAT(*got.Find("maxclients"), IsBulk("50"));
+  EXPECT_THAT(*got.Find("timeout"), IsBulk("7"));
+}
+
+TEST_P(LifecycleTest, UnknownDirectiveStopsStartupNamingIt) {
+  auto bad = ServerProcess::Start({.backend = GetParam(), .config_text = "port 1\nflibber 3\n",
+                                   .expect_start = false});
+  EXPECT_EQ(bad->WaitForExit(10s), 1);
+  EXPECT_NE(bad->log().find("flibber"), std::string::npos) << bad->log();
+  EXPECT_NE(bad->log().find("Bad directive or wrong number of arguments"), std::string::npos);
+}
+
+TEST_P(LifecycleTest, BadValueStopsStartupNamingIt) {
+  auto bad = ServerProcess::Start(
+      {.backend = GetParam(), .args = {"--maxclients", "lots"}, .expect_start = false});
+  EXPECT_EQ(bad->WaitForExit(10s), 1);
+  EXPECT_NE(bad->log().find("maxclients"), std::string::npos) << bad->log();
+}
+
+TEST_P(LifecycleTest, UnwritableDataDirStopsStartup) {
+  if (geteuid() == 0) {
+    // root can write anywhere; use a path under a regular file instead.
+    auto bad = ServerProcess::Start(
+        {.backend = GetParam(), .args = {"--dir", "/dev/null/data"}, .expect_start = false});
+    EXPECT_EQ(bad->WaitForExit(10s), 1);
+    EXPECT_NE(bad->log().find("data directory"), std::string::npos) << bad->log();
+    return;
+  }
+  auto bad = ServerProcess::Start(
+      {.backend = GetParam(), .args = {"--dir", "/proc/runnel"}, .expect_start = false});
+  EXPECT_EQ(bad->WaitForExit(10s), 1);
+}
+
+TEST_P(LifecycleTest, ListensOnIpv6Loopback) {
+  StartServer({.args = {"--bind", "127.0.0.1", "-::1"}});
+  RespClient v6("::1", server_->port());
+  if (!v6.connected()) GTEST_SKIP() << "no IPv6 loopback here";
+  EXPECT_THAT(v6.Run({"PING"}), IsSimple("PONG"));
+  RespValue info = v6.Run({"CLIENT", "INFO"});
+  EXPECT_NE(info.str.find("addr=[::1]:"), std::string::npos) << info.str;
+}
+
+TEST_P(LifecycleTest, DefaultDataDirIsCreated) {
+  EXPECT_TRUE(std::filesystem::is_directory(server_->data_dir() + "/data"));
+}
+
+}  // namespace
+}  // namespace runnel::testing

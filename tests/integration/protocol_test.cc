@@ -1,0 +1,139 @@
+// RESP on the wire: multibulk and inline commands, arbitrary byte splits,
+// deep pipelines, protocol errors (reply, then close, others unaffected) and
+// the size limits.
+#include <thread>
+
+#include "tests/integration/server_harness.h"
+
+namespace runnel::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+class ProtocolTest : public ServerTest {};
+RUNNEL_BACKEND_TESTS(ProtocolTest);
+
+TEST_P(ProtocolTest, InlineCommandsWorkLikeTelnet) {
+  client_->SendRaw("PING\r\n");
+  EXPECT_THAT(*client_->Read(), IsSimple("PONG"));
+  client_->SendRaw("ECHO \"hello world\"\n");  // bare LF and quotes, as redis-cli users type
+  EXPECT_THAT(*client_->Read(), IsBulk("hello world"));
+  client_->SendRaw("\r\n\r\nPING\r\n");  // empty lines are skipped
+  EXPECT_THAT(*client_->Read(), IsSimple("PONG"));
+}
+
+TEST_P(ProtocolTest, CommandSplitAtEveryByteStillParses) {
+  std::string bytes = RespClient::Encode({"ECHO", std::string(100, 'x')});
+  for (char c : bytes) {
+    client_->SendRaw(std::string_view(&c, 1));
+  }
+  EXPECT_THAT(*client_->Read(), IsBulk(std::string(100, 'x')));
+}
+
+TEST_P(ProtocolTest, TenThousandPipelinedCommandsAllAnswerInOrder) {
+  std::string batch;
+  for (int i = 0; i < 10000; ++i) batch += RespClient::Encode({"ECHO", std::to_string(i)});
+  std::thread writer([&] { client_->SendRaw(batch); });
+  for (int i = 0; i < 10000; ++i) {
+    auto reply = client_->Read();
+    ASSERT_TRUE(reply.has_value()) << i;
+    ASSERT_THAT(*reply, IsBulk(std::to_string(i)));
+  }
+  writer.join();
+}
+
+TEST_P(ProtocolTest, LargeBulkRoundTrips) {
+  std::string big(8 * 1024 * 1024, 'q');
+  big[12345] = '\0';
+  EXPECT_THAT(Run({"ECHO", big}), IsBulk(big));
+}
+
+TEST_P(ProtocolTest, ZeroAndNegativeMultibulkCountsAreIgnored) {
+  client_->SendRaw("*0\r\n*-1\r\n*1\r\n$4\r\nPING\r\n");
+  EXPECT_THAT(*client_->Read(), IsSimple("PONG"));
+}
+
+struct BadInput {
+  std::string bytes;
+  std::string error;
+};
+
+TEST_P(ProtocolTest, ProtocolErrorsAnswerThenClose) {
+  const BadInput cases[] = {
+      {"*abc\r\n", "ERR Protocol error: invalid multibulk length"},
+      {"*1\r\n$abc\r\n", "ERR Protocol error: invalid bulk length"},
+      {"*1\r\n+PING\r\n", "ERR Protocol error: expected '$', got '+'"},
+      {"*1\r\n$-5\r\n", "ERR Protocol error: invalid bulk length"},
+      {"*1\r\n$536870913\r\n", "ERR Protocol error: invalid bulk length"},
+      {"ECHO \"unbalanced\r\n", "ERR Protocol error: unbalanced quotes in request"},
+  };
+  for (const BadInput& c : cases) {
+    auto conn = Connect();
+    conn->SendRaw(c.bytes);
+    auto reply = conn->Read();
+    ASSERT_TRUE(reply.has_value()) << c.bytes;
+    EXPECT_THAT(*reply, IsError(c.error)) << c.bytes;
+    EXPECT_TRUE(conn->WaitForClose()) << c.bytes;
+  }
+  // The server goes on serving everyone else.
+  EXPECT_THAT(Run({"PING"}), IsSimple("PONG"));
+}
+
+TEST_P(ProtocolTest, HeaderWithoutNewlineWithin64KiBIsAnError) {
+  auto conn = Connect();
+  conn->SendRaw("*1\r\n$" + std::string(70 * 1024, '1'));
+  EXPECT_THAT(*conn->Read(), IsError("ERR Protocol error: too big bulk count string"));
+  EXPECT_TRUE(conn->WaitForClose());
+
+  auto inline_conn = Connect();
+  inline_conn->SendRaw(std::string(70 * 1024, 'a'));
+  EXPECT_THAT(*inline_conn->Read(), IsError("ERR Protocol error: too big inline request"));
+  EXPECT_TRUE(inline_conn->WaitForClose());
+}
+
+TEST_P(ProtocolTest, ProtoMaxBulkLenIsEnforcedAndSettable) {
+  EXPECT_THAT(Run({"CONFIG", "SET", "proto-max-bulk-len", "1mb"}), IsSimple("OK"));
+  auto conn = Connect();
+  conn->SendRaw("*2\r\n$4\r\nECHO\r\n$" + std::to_string(2 * 1024 * 1024) + "\r\n");
+  EXPECT_THAT(*conn->Read(), IsError("ERR Protocol error: invalid bulk length"));
+  EXPECT_TRUE(conn->WaitForClose());
+}
+
+TEST_P(ProtocolTest, HugeClaimedLengthsAllocateNothingUpFront) {
+  // A header claiming 500 MB and a count of two billion, then silence: the
+  // server must not reserve that memory, and must go on serving others.
+  auto conn = Connect();
+  conn->SendRaw("*2\r\n$4\r\nECHO\r\n$500000000\r\nabc");
+  auto conn2 = Connect();
+  conn2->SendRaw("*2000000000\r\n");
+  std::this_thread::sleep_for(100ms);
+  RespValue info = Run({"INFO", "memory"});
+  size_t pos = info.str.find("used_memory:");
+  ASSERT_NE(pos, std::string::npos);
+  long used = std::stol(info.str.substr(pos + 12));
+  EXPECT_LT(used, 200L * 1024 * 1024) << info.str;
+  EXPECT_THAT(Run({"PING"}), IsSimple("PONG"));
+}
+
+TEST_P(ProtocolTest, UnauthenticatedClientsGetSmallLimits) {
+  StartServer({.args = {"--requirepass", "pw"}});
+  auto conn = Connect();
+  conn->SendRaw("*11\r\n");
+  EXPECT_THAT(*conn->Read(), IsError("ERR Protocol error: unauthenticated multibulk length"));
+  auto conn2 = Connect();
+  conn2->SendRaw("*1\r\n$16385\r\n");
+  EXPECT_THAT(*conn2->Read(), IsError("ERR Protocol error: unauthenticated bulk length"));
+}
+
+TEST_P(ProtocolTest, QueryBufferLimitClosesTheClient) {
+  StartServer({.args = {"--client-query-buffer-limit", "1mb", "--proto-max-bulk-len", "8mb"}});
+  auto conn = Connect();
+  conn->SendRaw("*2\r\n$4\r\nECHO\r\n$4000000\r\n" + std::string(2 * 1024 * 1024, 'x'));
+  EXPECT_TRUE(conn->WaitForClose());
+  RespValue info = Run({"INFO", "stats"});
+  EXPECT_NE(info.str.find("client_query_buffer_limit_disconnections:1"), std::string::npos);
+  EXPECT_THAT(Run({"PING"}), IsSimple("PONG"));
+}
+
+}  // namespace
+}  // namespace runnel::testing

@@ -1,0 +1,256 @@
+#include "server/config/config_schema.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace runnel::config {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+class ConfigSchemaTest : public ::testing::Test {
+ protected:
+  const OptionSpec& Spec(std::string_view name) {
+    const OptionSpec* spec = schema_.Find(name);
+    EXPECT_NE(spec, nullptr) << name;
+    return *spec;
+  }
+  absl::Status Set(std::string_view name, std::vector<std::string> args) {
+    return schema_.Set(config_, Spec(name), args);
+  }
+  // The reason a single-argument Set fails with ("" when it succeeds).
+  std::string SetError(std::string_view name, std::string value) {
+    return std::string(Set(name, {std::move(value)}).message());
+  }
+  std::string Get(std::string_view name) { return schema_.Get(config_, Spec(name)); }
+
+  ConfigSchema schema_;
+  ServerConfig config_;
+};
+
+TEST_F(ConfigSchemaTest, TableHoldsEveryOptionInOrder) {
+  std::vector<std::string_view> names;
+  for (const OptionSpec& spec : schema_.options()) names.push_back(spec.name);
+  EXPECT_THAT(names, ElementsAre("port", "bind", "tcp-backlog", "maxclients", "timeout",
+                                 "tcp-keepalive", "io-backend", "dir", "databases", "requirepass",
+                                 "proto-max-bulk-len", "client-query-buffer-limit", "loglevel",
+                                 "logfile", "daemonize", "pidfile", "hz"));
+}
+
+// Catches a row bound to a field of the wrong type (Get or Set would throw).
+TEST_F(ConfigSchemaTest, EveryOptionAcceptsWhatItPrints) {
+  for (const OptionSpec& spec : schema_.options()) {
+    const std::string printed = schema_.Get(config_, spec);
+    std::vector<std::string> args = absl::StrSplit(printed, ' ');
+    EXPECT_TRUE(schema_.Set(config_, spec, args).ok()) << spec.name << " " << printed;
+    EXPECT_EQ(schema_.Get(config_, spec), printed) << spec.name;
+  }
+}
+
+TEST_F(ConfigSchemaTest, FindIsCaseInsensitive) {
+  EXPECT_EQ(schema_.Find("PORT"), schema_.Find("port"));
+  EXPECT_EQ(schema_.Find("Proto-Max-Bulk-Len")->name, "proto-max-bulk-len");
+  EXPECT_EQ(schema_.Find("no-such-option"), nullptr);
+}
+
+TEST_F(ConfigSchemaTest, MutabilityMatchesRedisWhereRunnelAllowsChange) {
+  for (const char* name : {"port", "bind", "tcp-backlog", "io-backend", "dir", "databases",
+                           "daemonize", "pidfile", "logfile"}) {
+    EXPECT_EQ(Spec(name).mutability, Mutability::kImmutable) << name;
+  }
+  for (const char* name : {"maxclients", "timeout", "tcp-keepalive", "requirepass",
+                           "proto-max-bulk-len", "client-query-buffer-limit", "loglevel", "hz"}) {
+    EXPECT_EQ(Spec(name).mutability, Mutability::kMutable) << name;
+  }
+  EXPECT_TRUE(Spec("requirepass").sensitive);
+  EXPECT_FALSE(Spec("port").sensitive);
+}
+
+TEST_F(ConfigSchemaTest, DefaultsFormatAsConfigGetPrintsThem) {
+  EXPECT_EQ(Get("port"), "6379");
+  EXPECT_EQ(Get("bind"), "127.0.0.1");
+  EXPECT_EQ(Get("tcp-backlog"), "511");
+  EXPECT_EQ(Get("io-backend"), "uring");
+  EXPECT_EQ(Get("dir"), "./data");
+  EXPECT_EQ(Get("requirepass"), "");
+  EXPECT_EQ(Get("proto-max-bulk-len"), "536870912");
+  EXPECT_EQ(Get("client-query-buffer-limit"), "1073741824");
+  EXPECT_EQ(Get("loglevel"), "notice");
+  EXPECT_EQ(Get("daemonize"), "no");
+  EXPECT_EQ(Get("hz"), "10");
+}
+
+TEST_F(ConfigSchemaTest, IntegerParsesLikeString2ll) {
+  EXPECT_TRUE(Set("port", {"6380"}).ok());
+  EXPECT_EQ(config_.port, 6380);
+  EXPECT_EQ(Get("port"), "6380");
+  EXPECT_TRUE(Set("port", {"0"}).ok());
+  EXPECT_EQ(config_.port, 0);
+  for (const char* bad :
+       {"abc", "", "+1", " 1", "1 ", "01", "-0", "1.5", "1k", "0x10", "99999999999999999999"}) {
+    EXPECT_EQ(SetError("port", bad), "argument couldn't be parsed into an integer") << bad;
+  }
+}
+
+TEST_F(ConfigSchemaTest, IntegerBoundsUseRedisWording) {
+  EXPECT_EQ(SetError("port", "65536"), "argument must be between 0 and 65535 inclusive");
+  EXPECT_EQ(SetError("port", "-1"), "argument must be between 0 and 65535 inclusive");
+  EXPECT_EQ(SetError("maxclients", "0"), "argument must be between 1 and 2147483647 inclusive");
+  EXPECT_EQ(SetError("timeout", "2147483648"),
+            "argument must be between 0 and 2147483647 inclusive");
+  EXPECT_EQ(SetError("databases", "0"), "argument must be between 1 and 2147483647 inclusive");
+  EXPECT_EQ(SetError("hz", "501"), "argument must be between 1 and 500 inclusive");
+  EXPECT_EQ(SetError("hz", "500"), "");
+  EXPECT_EQ(config_.hz, 500);
+  EXPECT_EQ(SetError("tcp-keepalive", "2147483647"), "");
+}
+
+TEST_F(ConfigSchemaTest, MemoryAcceptsUnitsAndPrintsBytes) {
+  EXPECT_EQ(SetError("proto-max-bulk-len", "1gb"), "");
+  EXPECT_EQ(config_.proto_max_bulk_len, 1024LL * 1024 * 1024);
+  EXPECT_EQ(Get("proto-max-bulk-len"), "1073741824");
+  EXPECT_EQ(SetError("client-query-buffer-limit", "2MB"), "");
+  EXPECT_EQ(Get("client-query-buffer-limit"), "2097152");
+  EXPECT_EQ(SetError("client-query-buffer-limit", "1048576"), "");
+  EXPECT_EQ(SetError("proto-max-bulk-len", "1m"),
+            "argument must be between 1048576 and 9223372036854775807 inclusive");
+  for (const char* bad : {"abc", "-1", "1.5mb", "10tb", "1 mb", ""}) {
+    EXPECT_EQ(SetError("proto-max-bulk-len", bad), "argument must be a memory value") << bad;
+  }
+}
+
+TEST_F(ConfigSchemaTest, ParseMemoryUnitsAreRedisMemtoull) {
+  const std::pair<const char*, int64_t> kCases[] = {
+      {"0", 0},           {"100", 100},          {"5b", 5},
+      {"1k", 1000},       {"1K", 1000},          {"1kb", 1024},
+      {"1KB", 1024},      {"3m", 3000000},       {"3mb", 3145728},
+      {"2g", 2000000000}, {"2Gb", 2147483648LL}, {"9223372036854775807", INT64_MAX},
+  };
+  for (const auto& [text, bytes] : kCases) {
+    absl::StatusOr<int64_t> parsed = ParseMemory(text);
+    ASSERT_TRUE(parsed.ok()) << text;
+    EXPECT_EQ(*parsed, bytes) << text;
+  }
+  for (const char* bad : {"", "kb", "-1", "+1", "1.5", "1 kb", "1kbb", "1t", "1gib",
+                          "9223372036854775808", "8589934592gb"}) {
+    absl::StatusOr<int64_t> parsed = ParseMemory(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.status().message(), "argument must be a memory value");
+  }
+}
+
+TEST_F(ConfigSchemaTest, BoolIsYesOrNo) {
+  EXPECT_EQ(SetError("daemonize", "NO"), "");
+  EXPECT_FALSE(config_.daemonize);
+  EXPECT_EQ(Get("daemonize"), "no");
+  EXPECT_EQ(SetError("daemonize", "true"), "argument must be 'yes' or 'no'");
+  EXPECT_EQ(SetError("daemonize", "1"), "argument must be 'yes' or 'no'");
+}
+
+TEST_F(ConfigSchemaTest, DaemonizeYesIsRefused) {
+  EXPECT_EQ(SetError("daemonize", "yes"),
+            "daemonize is not supported; run under a service manager");
+  EXPECT_FALSE(config_.daemonize);
+}
+
+TEST_F(ConfigSchemaTest, EnumByNameCaseInsensitive) {
+  EXPECT_EQ(SetError("loglevel", "WARNING"), "");
+  EXPECT_EQ(config_.loglevel, LogLevel::kWarning);
+  EXPECT_EQ(Get("loglevel"), "warning");
+  EXPECT_EQ(SetError("loglevel", "nothing"), "");
+  EXPECT_EQ(config_.loglevel, LogLevel::kNothing);
+  EXPECT_EQ(SetError("io-backend", "epoll"), "");
+  EXPECT_EQ(config_.io_backend, io::IoBackend::kEpoll);
+  EXPECT_EQ(Get("io-backend"), "epoll");
+  EXPECT_EQ(SetError("loglevel", "loud"),
+            "argument(s) must be one of the following: debug, verbose, notice, warning, nothing");
+  EXPECT_EQ(SetError("io-backend", "kqueue"),
+            "argument(s) must be one of the following: uring, epoll");
+}
+
+TEST_F(ConfigSchemaTest, StringsAreStoredAsGiven) {
+  EXPECT_EQ(SetError("requirepass", "s3cr et\"x"), "");
+  EXPECT_EQ(config_.requirepass, "s3cr et\"x");
+  EXPECT_EQ(Get("requirepass"), "s3cr et\"x");  // shown by CONFIG GET, as in Redis
+  EXPECT_EQ(SetError("requirepass", ""), "");
+  EXPECT_EQ(config_.requirepass, "");
+  EXPECT_EQ(SetError("dir", "/var/lib/runnel"), "");
+  EXPECT_EQ(config_.dir, "/var/lib/runnel");
+}
+
+TEST_F(ConfigSchemaTest, StringListTakesEveryWord) {
+  EXPECT_TRUE(Set("bind", {"127.0.0.1", "::1"}).ok());
+  EXPECT_THAT(config_.bind, ElementsAre("127.0.0.1", "::1"));
+  EXPECT_EQ(Get("bind"), "127.0.0.1 ::1");
+  EXPECT_TRUE(Set("bind", {""}).ok());  // a single empty word clears it, as in Redis
+  EXPECT_THAT(config_.bind, IsEmpty());
+  EXPECT_EQ(Get("bind"), "");
+  EXPECT_EQ(Set("bind", std::vector<std::string>(17, "10.0.0.1")).message(),
+            "Too many bind addresses specified.");
+  EXPECT_TRUE(Set("bind", std::vector<std::string>(16, "10.0.0.1")).ok());
+}
+
+TEST_F(ConfigSchemaTest, WrongArityIsRefused) {
+  EXPECT_EQ(Set("port", {}).message(), "wrong number of arguments");
+  EXPECT_EQ(Set("port", {"1", "2"}).message(), "wrong number of arguments");
+  EXPECT_EQ(Set("requirepass", {"a", "b"}).message(), "wrong number of arguments");
+  EXPECT_EQ(Set("bind", {}).message(), "wrong number of arguments");
+}
+
+TEST_F(ConfigSchemaTest, FailedSetLeavesConfigUnchanged) {
+  const ServerConfig before = config_;
+  EXPECT_FALSE(Set("port", {"nope"}).ok());
+  EXPECT_FALSE(Set("bind", std::vector<std::string>(20, "x")).ok());
+  EXPECT_FALSE(Set("daemonize", {"yes"}).ok());
+  EXPECT_EQ(config_.port, before.port);
+  EXPECT_EQ(config_.bind, before.bind);
+  EXPECT_EQ(config_.daemonize, before.daemonize);
+}
+
+TEST_F(ConfigSchemaTest, SetAcceptsACopiedSpec) {
+  const OptionSpec copy = Spec("hz");
+  EXPECT_TRUE(schema_.Set(config_, copy, {"42"}).ok());
+  EXPECT_EQ(config_.hz, 42);
+  EXPECT_EQ(schema_.Get(config_, copy), "42");
+}
+
+TEST_F(ConfigSchemaTest, MatchGlobsNamesCaseInsensitivelyInTableOrder) {
+  EXPECT_THAT(schema_.Match(config_, "*max*"),
+              ElementsAre(Pair("maxclients", "10000"), Pair("proto-max-bulk-len", "536870912")));
+  EXPECT_EQ(schema_.Match(config_, "*MAX*"), schema_.Match(config_, "*max*"));
+  EXPECT_THAT(schema_.Match(config_, "port"), ElementsAre(Pair("port", "6379")));
+  EXPECT_THAT(schema_.Match(config_, "PORT"), ElementsAre(Pair("port", "6379")));
+  EXPECT_THAT(schema_.Match(config_, "bind"), ElementsAre(Pair("bind", "127.0.0.1")));
+  EXPECT_THAT(schema_.Match(config_, "tcp-*"),
+              ElementsAre(Pair("tcp-backlog", "511"), Pair("tcp-keepalive", "300")));
+  EXPECT_THAT(schema_.Match(config_, "p?rt"), ElementsAre(Pair("port", "6379")));
+  EXPECT_THAT(schema_.Match(config_, "[bp]*"),
+              ElementsAre(Pair("port", "6379"), Pair("bind", "127.0.0.1"),
+                          Pair("proto-max-bulk-len", "536870912"), Pair("pidfile", "")));
+  EXPECT_EQ(schema_.Match(config_, "*").size(), schema_.options().size());
+  EXPECT_THAT(schema_.Match(config_, "nope"), IsEmpty());
+  EXPECT_THAT(schema_.Match(config_, "nope*"), IsEmpty());
+}
+
+TEST_F(ConfigSchemaTest, MatchWithoutGlobCharactersIsAPlainLookup) {
+  // As Redis's CONFIG GET: no '*', '?' or '[' means no escapes either.
+  EXPECT_THAT(schema_.Match(config_, "p\\ort"), IsEmpty());
+  EXPECT_THAT(schema_.Match(config_, "p\\ort*"), ElementsAre(Pair("port", "6379")));
+}
+
+TEST_F(ConfigSchemaTest, MatchShowsCurrentValues) {
+  ASSERT_TRUE(Set("maxclients", {"50"}).ok());
+  ASSERT_TRUE(Set("bind", {"0.0.0.0", "::"}).ok());
+  EXPECT_THAT(schema_.Match(config_, "maxclients"), ElementsAre(Pair("maxclients", "50")));
+  EXPECT_THAT(schema_.Match(config_, "bind"), ElementsAre(Pair("bind", "0.0.0.0 ::")));
+}
+
+}  // namespace
+}  // namespace runnel::config
