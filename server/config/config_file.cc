@@ -4,6 +4,8 @@
 // the file, so one code path parses, checks and reports both.
 #include "server/config/config_file.h"
 
+#include "engine/base/sds_escapes.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,45 +38,18 @@ constexpr int kMaxIncludeDepth = 16;
 // and an embedded NUL ends the line just as it does there.
 char At(std::string_view s, size_t i) { return i < s.size() ? s[i] : '\0'; }
 
-// isspace() in the C locale.
-bool IsCSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-char Unescape(char c) {
-  switch (c) {
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'b':
-      return '\b';
-    case 'a':
-      return '\a';
-    default:
-      return c;
-  }
-}
-
 // One step inside "...": appends a byte or an escape, or sets `done` at the
 // closing quote. False on a missing closing quote or one glued to more text.
 bool DoubleQuotedStep(std::string_view line, size_t& p, std::string& word, bool& done) {
   const char c = At(line, p);
-  if (c == '\\' && At(line, p + 1) == 'x' && HexValue(At(line, p + 2)) >= 0 &&
-      HexValue(At(line, p + 3)) >= 0) {
-    word.push_back(static_cast<char>(HexValue(At(line, p + 2)) * 16 + HexValue(At(line, p + 3))));
+  if (c == '\\' && At(line, p + 1) == 'x' && base::HexValue(At(line, p + 2)) >= 0 &&
+      base::HexValue(At(line, p + 3)) >= 0) {
+    word.push_back(static_cast<char>(base::HexValue(At(line, p + 2)) * 16 + base::HexValue(At(line, p + 3))));
     p += 3;
   } else if (c == '\\' && At(line, p + 1) != '\0') {
-    word.push_back(Unescape(At(line, ++p)));
+    word.push_back(base::UnescapeChar(At(line, ++p)));
   } else if (c == '"') {
-    if (At(line, p + 1) != '\0' && !IsCSpace(At(line, p + 1))) return false;
+    if (At(line, p + 1) != '\0' && !base::IsCSpace(At(line, p + 1))) return false;
     done = true;
   } else if (c == '\0') {
     return false;
@@ -91,7 +66,7 @@ bool SingleQuotedStep(std::string_view line, size_t& p, std::string& word, bool&
     word.push_back('\'');
     ++p;
   } else if (c == '\'') {
-    if (At(line, p + 1) != '\0' && !IsCSpace(At(line, p + 1))) return false;
+    if (At(line, p + 1) != '\0' && !base::IsCSpace(At(line, p + 1))) return false;
     done = true;
   } else if (c == '\0') {
     return false;
@@ -420,7 +395,7 @@ absl::StatusOr<std::vector<std::string>> SplitConfigLine(std::string_view line) 
   std::vector<std::string> words;
   size_t p = 0;
   while (true) {
-    while (At(line, p) != '\0' && IsCSpace(At(line, p))) ++p;
+    while (At(line, p) != '\0' && base::IsCSpace(At(line, p))) ++p;
     if (At(line, p) == '\0') return words;
     std::string word;
     if (!ReadWord(line, p, word)) {

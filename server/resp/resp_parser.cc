@@ -15,6 +15,8 @@
 
 #include "server/resp/resp_parser.h"
 
+#include "engine/base/sds_escapes.h"
+
 #include <algorithm>
 #include <cassert>
 #include <cstring>
@@ -68,34 +70,6 @@ bool IsSpace(char c) {
 // What ends an unquoted word in sdssplitargs: a narrower set than IsSpace(),
 // so "a\vb" is one word while a leading '\v' is skipped.
 bool EndsWord(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-bool IsHexDigit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
-
-// The byte a backslash escape stands for inside double quotes.
-char Unescape(char c) {
-  switch (c) {
-    case 'n':
-      return '\n';
-    case 'r':
-      return '\r';
-    case 't':
-      return '\t';
-    case 'b':
-      return '\b';
-    case 'a':
-      return '\a';
-    default:
-      return c;
-  }
-}
 
 }  // namespace
 
@@ -311,11 +285,11 @@ bool RespParser::SplitQuotedWord(std::string_view input, size_t word, size_t* po
     if (p == end) return false;  // unterminated quotes
     const char c = input[p];
     if (quote == '"' && c == '\\' && p + 3 < end && input[p + 1] == 'x' &&
-        IsHexDigit(input[p + 2]) && IsHexDigit(input[p + 3])) {
-      unescaped_ += static_cast<char>(HexValue(input[p + 2]) * 16 + HexValue(input[p + 3]));
+        base::HexValue(input[p + 2]) >= 0 && base::HexValue(input[p + 3]) >= 0) {
+      unescaped_ += static_cast<char>(base::HexValue(input[p + 2]) * 16 + base::HexValue(input[p + 3]));
       p += 4;
     } else if (quote == '"' && c == '\\' && p + 1 < end) {
-      unescaped_ += Unescape(input[p + 1]);
+      unescaped_ += base::UnescapeChar(input[p + 1]);
       p += 2;
     } else if (quote == '\'' && c == '\\' && p + 1 < end && input[p + 1] == '\'') {
       unescaped_ += '\'';
