@@ -7,10 +7,12 @@ namespace runnel {
 
 void AppendClientDescription(const Connection& conn, absl::Time now, std::string& out) {
   const Transaction& tx = conn.transaction;
-  std::string flags;
-  if (tx.active) flags.push_back('x');
-  if (conn.close_requested) flags.push_back('c');
-  if (flags.empty()) flags = "N";
+  char flag_chars[4];
+  size_t n = 0;
+  if (tx.active) flag_chars[n++] = 'x';
+  if (conn.close_requested) flag_chars[n++] = 'c';
+  if (n == 0) flag_chars[n++] = 'N';
+  std::string_view flags(flag_chars, n);
   size_t qbuf = conn.input_buffered();
   size_t omem = conn.output().memory_bytes();
   base::StrAppend(&out, "id=", conn.client_id(), " addr=", conn.peer().address,
