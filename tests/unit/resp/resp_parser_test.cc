@@ -43,100 +43,12 @@ __attribute__((noinline)) void operator delete(void* p) noexcept { std::free(p);
 __attribute__((noinline)) void operator delete(void* p, size_t) noexcept { std::free(p); }
 #endif
 
+#include "tests/unit/resp/parser_test_support.h"
+
 namespace runnel::resp {
 namespace {
 
-using Result = RespParser::Result;
-using Command = std::vector<std::string>;
-
-// What a connection would see after feeding a whole stream.
-struct Outcome {
-  std::vector<Command> commands;
-  Result last = Result::kNeedMore;
-  std::string error;
-  bool operator==(const Outcome&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const Outcome& o) {
-  os << o.commands.size() << " commands, last=" << static_cast<int>(o.last) << " error='" << o.error
-     << "'";
-  for (const Command& c : o.commands) {
-    os << "\n ";
-    for (const std::string& a : c) os << " [" << a << "]";
-  }
-  return os;
-}
-
-// Feeds `stream` in reads of the given sizes as a connection does: appends
-// each read to its buffer, parses every complete command, drops the bytes
-// consumed. Each Parse() sees a fresh, exactly sized copy of the buffer, so a
-// parser that kept pointers into an old buffer or read past the end would be
-// caught (by the checks below or by ASan).
-Outcome FeedInReads(std::string_view stream, const std::vector<size_t>& reads,
-                    ParserLimits limits = {}) {
-  RespParser parser(limits);
-  Outcome outcome;
-  std::string buffer;
-  size_t fed = 0;
-  for (size_t read : reads) {
-    buffer.append(stream.substr(fed, read));
-    fed += read;
-    for (;;) {
-      auto copy = std::make_unique<char[]>(std::max<size_t>(buffer.size(), 1));
-      buffer.copy(copy.get(), buffer.size());
-      const std::string_view input(copy.get(), buffer.size());
-      outcome.last = parser.Parse(input);
-      EXPECT_LE(parser.consumed(), input.size());
-      if (outcome.last == Result::kError) {
-        outcome.error = parser.error();
-        return outcome;
-      }
-      if (outcome.last == Result::kNeedMore) {
-        buffer.erase(0, parser.consumed());
-        break;
-      }
-      EXPECT_GT(parser.consumed(), 0u);
-      EXPECT_FALSE(parser.args().empty());
-      Command command;
-      for (std::string_view arg : parser.args()) {
-        // Either inside the input or wholly outside it (parser storage).
-        const bool starts_inside =
-            arg.data() >= input.data() && arg.data() < input.data() + input.size();
-        if (starts_inside) {
-          EXPECT_LE(arg.data() + arg.size(), input.data() + parser.consumed());
-        }
-        command.emplace_back(arg);
-      }
-      outcome.commands.push_back(std::move(command));
-      buffer.erase(0, parser.consumed());
-    }
-  }
-  return outcome;
-}
-
-Outcome ParseAll(std::string_view stream, ParserLimits limits = {}) {
-  return FeedInReads(stream, {stream.size()}, limits);
-}
-
-// Expects `stream` to fail with `error` once all of it has arrived.
-void ExpectError(std::string_view stream, std::string_view error, ParserLimits limits = {}) {
-  const Outcome outcome = ParseAll(stream, limits);
-  EXPECT_EQ(outcome.last, Result::kError) << outcome;
-  EXPECT_EQ(outcome.error, error);
-}
-
-std::string Multibulk(const std::vector<std::string>& args) {
-  std::string out;
-  out.append("*").append(std::to_string(args.size())).append("\r\n");
-  for (const std::string& a : args) {
-    out.append("$").append(std::to_string(a.size())).append("\r\n").append(a).append("\r\n");
-  }
-  return out;
-}
-
-std::string LongLine(size_t n, char c = '1') { return std::string(n, c); }
-
-constexpr size_t kMax = RespParser::kMaxLineLength;
+using namespace test_support;  // NOLINT
 
 // --- Multibulk -------------------------------------------------------------
 
@@ -409,91 +321,6 @@ TEST(RespParserTest, ErrorIsSticky) {
   EXPECT_EQ(parser.Parse("*x\r\n"), Result::kError);
   EXPECT_EQ(parser.Parse("*1\r\n$4\r\nPING\r\n"), Result::kError);
   EXPECT_EQ(parser.error(), "ERR Protocol error: invalid multibulk length");
-}
-
-// --- Inline ------------------------------------------------------------------
-
-TEST(RespParserTest, InlineWordsAreViewsIntoInput) {
-  RespParser parser;
-  const std::string input = "SET key value\r\n";
-  ASSERT_EQ(parser.Parse(input), Result::kCommand);
-  ASSERT_EQ(parser.args().size(), 3u);
-  EXPECT_EQ(parser.args()[1], "key");
-  EXPECT_EQ(parser.args()[1].data(), input.data() + 4);
-  EXPECT_EQ(parser.consumed(), input.size());
-}
-
-TEST(RespParserTest, InlineAcceptsBareLf) {
-  EXPECT_EQ(ParseAll("PING\nPING\r\n").commands, std::vector<Command>({{"PING"}, {"PING"}}));
-}
-
-TEST(RespParserTest, InlineWhitespaceRunsSeparateWords) {
-  EXPECT_EQ(ParseAll("  SET\t k \r v  \r\n").commands, std::vector<Command>({{"SET", "k", "v"}}));
-}
-
-TEST(RespParserTest, InlineVerticalTabInsideAWordIsKept) {
-  EXPECT_EQ(ParseAll("\va\vb\n").commands, std::vector<Command>({{"a\vb"}}));
-}
-
-TEST(RespParserTest, InlineEmptyAndBlankLinesAreSkipped) {
-  EXPECT_EQ(ParseAll("\r\n\n   \r\n\t\nPING\r\n").commands, std::vector<Command>({{"PING"}}));
-}
-
-TEST(RespParserTest, InlineDoubleQuotesUnescape) {
-  EXPECT_EQ(ParseAll("SET \"a b\" \"\\x41\\x7a\\n\\r\\t\\b\\a\\\\\\\"\\q\"\r\n").commands,
-            std::vector<Command>({{"SET", "a b", "Az\n\r\t\b\a\\\"q"}}));
-}
-
-TEST(RespParserTest, InlineHexEscapeNeedsTwoHexDigits) {
-  EXPECT_EQ(ParseAll("\"\\x4g\" \"\\x\"\n").commands, std::vector<Command>({{"x4g", "x"}}));
-}
-
-TEST(RespParserTest, InlineSingleQuotesOnlyUnescapeTheQuote) {
-  EXPECT_EQ(ParseAll("'a\\'b\\n\"c' x\n").commands, std::vector<Command>({{"a'b\\n\"c", "x"}}));
-}
-
-TEST(RespParserTest, InlineQuoteInsideAWordJoinsIt) {
-  EXPECT_EQ(ParseAll("foo\"bar baz\" x\n").commands, std::vector<Command>({{"foobar baz", "x"}}));
-}
-
-TEST(RespParserTest, InlineEmptyQuotesAreAnEmptyArgument) {
-  EXPECT_EQ(ParseAll("\"\" ''\n").commands, std::vector<Command>({{"", ""}}));
-}
-
-TEST(RespParserTest, InlineClosingQuoteFollowedByNonSpaceIsUnbalanced) {
-  ExpectError("\"a\"b\r\n", "ERR Protocol error: unbalanced quotes in request");
-  ExpectError("'a'b\r\n", "ERR Protocol error: unbalanced quotes in request");
-}
-
-TEST(RespParserTest, InlineUnterminatedQuoteIsUnbalanced) {
-  ExpectError("SET \"abc\r\n", "ERR Protocol error: unbalanced quotes in request");
-  ExpectError("SET 'abc\n", "ERR Protocol error: unbalanced quotes in request");
-  ExpectError("SET \"abc\\\"\n", "ERR Protocol error: unbalanced quotes in request");
-  ExpectError("SET \"abc\\\n", "ERR Protocol error: unbalanced quotes in request");
-}
-
-TEST(RespParserTest, InlineManyQuotedWordsAllStayValid) {
-  std::string line;
-  Command expected;
-  for (int i = 0; i < 200; ++i) {
-    const std::string word = absl::StrCat("word ", i, std::string(i, 'x'));
-    line += "\"" + word + "\" ";
-    expected.push_back(word);
-  }
-  EXPECT_EQ(ParseAll(line + "\n").commands, std::vector<Command>({expected}));
-}
-
-TEST(RespParserTest, InlineLineWithoutLfWithin64KiBIsTooBig) {
-  RespParser parser;
-  const std::string line = LongLine(kMax + 1, 'a');
-  EXPECT_EQ(parser.Parse(std::string_view(line).substr(0, kMax)), Result::kNeedMore);
-  EXPECT_EQ(parser.Parse(line), Result::kError);
-  EXPECT_EQ(parser.error(), "ERR Protocol error: too big inline request");
-}
-
-TEST(RespParserTest, InlineLineOfExactly64KiBIsAccepted) {
-  const std::string word = LongLine(kMax, 'a');
-  EXPECT_EQ(ParseAll(word + "\n").commands, std::vector<Command>({{word}}));
 }
 
 // --- Incremental parsing -----------------------------------------------------
