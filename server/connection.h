@@ -75,6 +75,7 @@ class Connection {
   int db = 0;
   bool authenticated = false;
   bool close_requested = false;  // QUIT, protocol error, CLIENT KILL of self
+  bool reading_paused = false;   // too much output waits for the client to read it
   std::string name;              // CLIENT SETNAME
   std::string lib_name;          // CLIENT SETINFO LIB-NAME
   std::string lib_version;       // CLIENT SETINFO LIB-VER

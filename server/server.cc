@@ -20,6 +20,12 @@ namespace {
 // one cron period so timers and signals are seen promptly.
 absl::Duration CronPeriod(int64_t hz) { return absl::Milliseconds(1000 / std::max<int64_t>(hz, 1)); }
 
+// A client that pipelines commands but does not read its replies stops being
+// read once this much output waits for it, and is read again when half of it
+// has drained: its memory stays bounded and the server keeps serving others.
+// (client-output-buffer-limit, #9, decides when such a client is dropped.)
+constexpr size_t kPauseReadingOutputBytes = 16 * 1024 * 1024;
+
 // How long a graceful shutdown waits for clients to take their last replies.
 constexpr absl::Duration kShutdownFlushTimeout = absl::Seconds(2);
 
@@ -148,7 +154,28 @@ void Server::AfterInput(Connection& conn, Connection::InputStatus status) {
       return;
   }
   if (!conn.output().empty()) loop_->Flush(conn.id());
-  if (conn.close_requested) loop_->Close(conn.id(), io::CloseMode::kAfterFlush);
+  if (conn.close_requested) {
+    loop_->Close(conn.id(), io::CloseMode::kAfterFlush);
+  } else if (!conn.reading_paused && conn.output().size() > kPauseReadingOutputBytes) {
+    conn.reading_paused = true;
+    loop_->PauseReading(conn.id(), true);
+    paused_readers_.push_back(conn.id());
+  }
+}
+
+void Server::ResumeDrainedReaders() {
+  size_t kept = 0;
+  for (io::ConnectionId id : paused_readers_) {
+    Connection* conn = FindConnection(id);
+    if (conn == nullptr) continue;  // closed meanwhile
+    if (conn->output().size() <= kPauseReadingOutputBytes / 2) {
+      conn->reading_paused = false;
+      loop_->PauseReading(id, false);
+    } else {
+      paused_readers_[kept++] = id;
+    }
+  }
+  paused_readers_.resize(kept);
 }
 
 void Server::OnClose(io::ConnectionId id) {
@@ -190,6 +217,7 @@ void Server::OnConfigChanged() {
 }
 
 absl::Duration Server::BeforeSleep() {
+  if (!paused_readers_.empty()) ResumeDrainedReaders();
   absl::Time now = absl::Now();
   absl::Duration period = CronPeriod(config_.hz);
   if (now - last_cron_ >= period) {

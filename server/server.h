@@ -91,6 +91,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   void AdvanceShutdown(absl::Time now);
   resp::ParserLimits ParserLimitsFor(const Connection* conn) const;
   void AfterInput(Connection& conn, Connection::InputStatus status);
+  void ResumeDrainedReaders();
 
   // Dispatch steps (server_dispatch.cc).
   Connection::Next Reject(Connection& conn, const command::ResolvedCommand* command,
@@ -111,6 +112,8 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   size_t connection_count_ = 0;
   uint64_t next_client_id_ = 1;
   size_t blocked_clients_ = 0;
+  // Connections whose reading is paused until their output drains.
+  std::vector<io::ConnectionId> paused_readers_;
 
   absl::Time start_time_;
   std::string run_id_;
