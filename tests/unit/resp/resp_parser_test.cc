@@ -16,33 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
-// Counts heap allocations to check the pipelined hot path. Sanitizers bring
-// their own operator new, so the count is off there.
-#if defined(__SANITIZE_ADDRESS__)
-#define RUNNEL_COUNTS_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RUNNEL_COUNTS_ALLOCATIONS 0
-#endif
-#endif
-#ifndef RUNNEL_COUNTS_ALLOCATIONS
-#define RUNNEL_COUNTS_ALLOCATIONS 1
-#endif
-
-#if RUNNEL_COUNTS_ALLOCATIONS
-namespace {
-size_t g_allocations = 0;  // tests run on one thread
-}  // namespace
-// Out of line, so that GCC does not see free() paired with operator new.
-__attribute__((noinline)) void* operator new(size_t size) {
-  ++g_allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-__attribute__((noinline)) void operator delete(void* p) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete(void* p, size_t) noexcept { std::free(p); }
-#endif
-
+#include "tests/unit/resp/allocation_counter.h"
 #include "tests/unit/resp/parser_test_support.h"
 
 namespace runnel::resp {
