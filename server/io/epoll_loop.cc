@@ -82,7 +82,7 @@ OutputBuffer& EpollLoop::Output(ConnectionId id) {
 
 void EpollLoop::Flush(ConnectionId id) {
   Connection* c = connections_.Find(id);
-  if (c == nullptr || c->closing == Closing::kNow || c->closing == Closing::kFinished) return;
+  if (c == nullptr || !AcceptsOutput(c->closing)) return;
   flush_list_.Push(id, *c);
 }
 
@@ -159,7 +159,7 @@ void EpollLoop::FinishCloses() {
 void EpollLoop::SendFlushed() {
   flush_list_.Drain(connections_, [this](ConnectionId id, Connection& c) {
     // A blocked connection is written again when EPOLLOUT reports room.
-    if (c.write_blocked || c.closing == Closing::kNow || c.closing == Closing::kFinished) return;
+    if (c.write_blocked || !AcceptsOutput(c.closing)) return;
     WriteTo(id, c);
   });
 }
@@ -289,7 +289,7 @@ void EpollLoop::WriteTo(ConnectionId id, Connection& c) {
 
 void EpollLoop::SyncInterest(ConnectionId id, Connection& c) {
   // A connection closing now loses its fd within a turn; no point telling epoll.
-  if (c.closing == Closing::kNow || c.closing == Closing::kFinished) return;
+  if (!AcceptsOutput(c.closing)) return;
   uint32_t wanted =
       (Reading(c) ? uint32_t{EPOLLIN} : 0u) | (c.write_blocked ? uint32_t{EPOLLOUT} : 0u);
   if (wanted == c.interest) return;
@@ -309,7 +309,7 @@ void EpollLoop::SyncInterest(ConnectionId id, Connection& c) {
 void EpollLoop::StartClose(ConnectionId id, Connection& c, CloseMode mode) {
   Closing wanted = mode == CloseMode::kNow ? Closing::kNow : Closing::kAfterFlush;
   // kAfterFlush may become kNow; nothing goes back.
-  if (c.closing == Closing::kNow || c.closing == Closing::kFinished || c.closing == wanted) return;
+  if (!AcceptsOutput(c.closing) || c.closing == wanted) return;
   c.closing = wanted;
   close_list_.Push(id, c);
 }

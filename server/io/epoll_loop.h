@@ -25,6 +25,7 @@
 #include "server/io/connection_slots.h"
 #include "server/io/event_loop.h"
 #include "server/io/op_tag.h"
+#include "server/io/closing_state.h"
 #include "server/io/work_list.h"
 
 namespace runnel::io {
@@ -54,7 +55,6 @@ class EpollLoop final : public EventLoop {
   static constexpr int kMaxAcceptsPerTurn = 1000;
   static constexpr int kMaxSendIov = 64;
 
-  enum class Closing : uint8_t { kNo, kAfterFlush, kNow, kFinished };
 
   struct Connection {
     int fd = -1;

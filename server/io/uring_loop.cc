@@ -139,7 +139,7 @@ OutputBuffer& UringLoop::Output(ConnectionId id) {
 
 void UringLoop::Flush(ConnectionId id) {
   Connection* c = connections_.Find(id);
-  if (c == nullptr || c->closing == Closing::kNow || c->closing == Closing::kFinished) return;
+  if (c == nullptr || !AcceptsOutput(c->closing)) return;
   flush_list_.Push(id, *c);
 }
 
@@ -229,7 +229,7 @@ void UringLoop::FinishCloses() {
 void UringLoop::SendFlushed() {
   flush_list_.Drain(connections_, [this](ConnectionId id, Connection& c) {
     // A send in flight re-queues the connection when it completes.
-    if (c.send_in_flight || c.closing == Closing::kNow || c.closing == Closing::kFinished) return;
+    if (c.send_in_flight || !AcceptsOutput(c.closing)) return;
     StartSend(id, c);
   });
 }
@@ -474,7 +474,7 @@ void UringLoop::SyncRecv(ConnectionId id, Connection& c) {
 void UringLoop::StartClose(ConnectionId id, Connection& c, CloseMode mode) {
   Closing wanted = mode == CloseMode::kNow ? Closing::kNow : Closing::kAfterFlush;
   // kAfterFlush may become kNow; nothing goes back.
-  if (c.closing == Closing::kNow || c.closing == Closing::kFinished || c.closing == wanted) return;
+  if (!AcceptsOutput(c.closing) || c.closing == wanted) return;
   c.closing = wanted;
   close_list_.Push(id, c);
 }

@@ -38,6 +38,7 @@
 #include "server/io/connection_slots.h"
 #include "server/io/event_loop.h"
 #include "server/io/op_tag.h"
+#include "server/io/closing_state.h"
 #include "server/io/work_list.h"
 
 namespace runnel::io {
@@ -65,7 +66,6 @@ class UringLoop final : public EventLoop {
   // A send gathers at most this many iovecs (output blocks) at once.
   static constexpr int kMaxSendIov = 64;
 
-  enum class Closing : uint8_t { kNo, kAfterFlush, kNow, kFinished };
 
   struct Connection {
     int fd = -1;
