@@ -1,0 +1,208 @@
+// Log: opening, recovery of the tail, appends, rolls, metadata and syncs.
+// Reads are in log_scan.cc, trims and deletions in log_trim.cc.
+#include "engine/log/log.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "absl/strings/str_format.h"
+#include "engine/base/file.h"
+#include "engine/base/status_macros.h"
+#include "engine/base/strings.h"
+#include "engine/log/mapping_cache.h"
+#include "engine/log/segment_naming.h"
+#include "engine/log/sync_scheduler.h"
+
+namespace runnel::log {
+namespace {
+
+std::string ParentOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+}  // namespace
+
+Log::Log(std::string directory, const LogOptions& options)
+    : directory_(std::move(directory)), options_(&options) {}
+
+Log::~Log() {
+  segments_.clear();  // before the scheduler forgets us: segments unregister from the cache
+  if (options_->scheduler != nullptr) options_->scheduler->Forget(this);
+}
+
+absl::StatusOr<std::unique_ptr<Log>> Log::Create(std::string directory, const LogOptions& options) {
+  RETURN_IF_ERROR(base::CreateDirectories(ParentOf(directory)));
+  if (mkdir(directory.c_str(), 0755) != 0) return base::ErrnoStatus(errno, "mkdir", directory);
+  std::unique_ptr<Log> log(new Log(std::move(directory), options));
+  ASSIGN_OR_RETURN(MetaJournal journal, MetaJournal::Load(base::StrCat(log->directory_, "/", kMetaFileName), nullptr));
+  log->journal_ = std::make_unique<MetaJournal>(std::move(journal));
+  log->parent_unsynced_ = true;
+  log->MarkDirty();
+  return log;
+}
+
+absl::StatusOr<std::unique_ptr<Log>> Log::Open(std::string directory, const LogOptions& options,
+                                               RecoveryReport* report) {
+  std::unique_ptr<Log> log(new Log(std::move(directory), options));
+  ASSIGN_OR_RETURN(MetaJournal journal, MetaJournal::Load(base::StrCat(log->directory_, "/", kMetaFileName), report));
+  log->journal_ = std::make_unique<MetaJournal>(std::move(journal));
+  RETURN_IF_ERROR(log->LoadSegments(report));
+  RETURN_IF_ERROR(log->RecoverTail(report));
+  // Segments wholly below the logical start outlived a trim cut short by a crash.
+  RETURN_IF_ERROR(log->DropSegmentsBelow(log->journal_->state().logical_first));
+  log->RecomputeLength();
+  if (report != nullptr) {
+    ++report->streams;
+    report->segments += log->segments_.size();
+  }
+  return log;
+}
+
+absl::Status Log::LoadSegments(RecoveryReport* report) {
+  ASSIGN_OR_RETURN(std::vector<std::string> names, base::ListDirectory(directory_));
+  std::sort(names.begin(), names.end());  // fixed-width hex names sort by base ID
+  for (const std::string& name : names) {
+    const std::optional<RecordId> base_id = ParseSegmentFileName(name);
+    if (!base_id.has_value()) continue;
+    std::string path = base::StrCat(directory_, "/", name);
+    absl::StatusOr<std::unique_ptr<Segment>> segment = Segment::Open(path, options_->cache);
+    if (segment.ok() && (*segment)->base_id() != *base_id) {
+      segment = absl::DataLossError("segment header's base ID differs from its file name");
+    }
+    if (!segment.ok()) {
+      if (!absl::IsDataLoss(segment.status())) return segment.status();
+      // Reported, left in place for runnel-check and an operator, and skipped.
+      if (report != nullptr) {
+        report->problems.push_back(RecoveryProblem{.kind = RecoveryProblem::Kind::kCorruption,
+                                                   .path = path, .reason = std::string(segment.status().message())});
+      }
+      continue;
+    }
+    segments_.push_back(*std::move(segment));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Log::RecoverTail(RecoveryReport* report) {
+  while (!segments_.empty()) {
+    Segment& tail = *segments_.back();
+    tail.set_appendable(true);
+    RETURN_IF_ERROR(tail.Scan(Segment::ScanMode::kTail, report));
+    if (tail.record_count() > 0) return absl::OkStatus();
+    // A segment whose first record never reached the disk: a roll cut short.
+    // Its creation was never acknowledged; remove it and recover the one before.
+    const std::string path = tail.path();
+    segments_.pop_back();
+    RETURN_IF_ERROR(base::RemoveFile(path));
+    directory_unsynced_ = true;
+  }
+  return absl::OkStatus();
+}
+
+uint64_t Log::EndOrdinal() const {
+  if (segments_.empty()) return journal_->state().logical_first_ordinal;
+  const Segment& tail = *segments_.back();
+  return tail.first_ordinal() + tail.record_count();
+}
+
+void Log::RecomputeLength() {
+  const uint64_t end = EndOrdinal();
+  const uint64_t first = std::min(end, journal_->state().logical_first_ordinal);
+  const uint64_t deleted = journal_->deleted().size();
+  length_ = end - first >= deleted ? end - first - deleted : 0;
+}
+
+void Log::MarkDirty() {
+  if (options_->scheduler != nullptr) options_->scheduler->MarkDirty(this);
+}
+
+RecordId Log::last_id() const {
+  RecordId last = journal_->state().last_id_floor;
+  if (!segments_.empty() && segments_.back()->record_count() > 0) last = std::max(last, segments_.back()->last_id());
+  return last;
+}
+
+uint64_t Log::entries_added() const {
+  return static_cast<uint64_t>(static_cast<int64_t>(EndOrdinal()) + journal_->state().entries_added_adjust);
+}
+
+RecordId Log::max_deleted_id() const {
+  RecordId max = journal_->state().max_deleted;
+  if (!journal_->deleted().empty()) max = std::max(max, *journal_->deleted().rbegin());
+  return max;
+}
+
+absl::Status Log::Append(RecordId id, std::span<const FieldValue> fields) {
+  if (id <= last_id()) {
+    return absl::FailedPreconditionError("ID is not greater than the log's last ID");
+  }
+  if (!segments_.empty()) {
+    ASSIGN_OR_RETURN(bool appended, segments_.back()->Append(id, fields));
+    if (appended) {
+      ++length_;
+      MarkDirty();
+      return absl::OkStatus();
+    }
+  }
+  const uint64_t record_size = Segment::MaxRecordSize(fields);
+  if (record_size - kRecordHeaderSize > kMaxRecordPayload) return absl::InvalidArgumentError("entry too large");
+  RETURN_IF_ERROR(Roll(id, record_size));
+  ASSIGN_OR_RETURN(bool appended, segments_.back()->Append(id, fields));
+  if (!appended) return absl::InternalError("entry does not fit a segment sized for it");
+  ++length_;
+  MarkDirty();
+  return absl::OkStatus();
+}
+
+absl::Status Log::Roll(RecordId id, uint64_t record_size) {
+  // Geometric growth: tiny streams stay tiny, busy ones reach the maximum
+  // after a few rolls. A record larger than the maximum gets a segment of its own size.
+  uint64_t capacity = kInitialSegmentBytes;
+  if (!segments_.empty()) capacity = std::min(segments_.back()->capacity() * 2, options_->segment_max_bytes);
+  capacity = std::max({capacity, kInitialSegmentBytes, kSegmentHeaderSize + record_size});
+  const SegmentHeader header{.base_id = id, .first_ordinal = EndOrdinal(), .capacity = capacity};
+  ASSIGN_OR_RETURN(std::unique_ptr<Segment> segment,
+                   Segment::Create(base::StrCat(directory_, "/", SegmentFileName(id)), header, options_->cache));
+  if (!segments_.empty()) segments_.back()->set_appendable(false);
+  segments_.push_back(std::move(segment));
+  directory_unsynced_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status Log::SetMetadata(RecordId last_id, uint64_t entries_added, RecordId max_deleted) {
+  LogState state = journal_->state();
+  state.last_id_floor = std::max(state.last_id_floor, last_id);
+  state.entries_added_adjust = static_cast<int64_t>(entries_added) - static_cast<int64_t>(EndOrdinal());
+  state.max_deleted = max_deleted;
+  RETURN_IF_ERROR(journal_->WriteState(state));
+  MarkDirty();
+  return absl::OkStatus();
+}
+
+absl::Status Log::Destroy() {
+  segments_.clear();
+  // Rename first so a crash mid-removal leaves a name no stream can have (a
+  // leading '.'), which the next start removes.
+  const std::string doomed = absl::StrFormat("%s/.deleted-%p", ParentOf(directory_), static_cast<void*>(this));
+  RETURN_IF_ERROR(base::RenamePath(directory_, doomed));
+  RETURN_IF_ERROR(base::RemoveTree(doomed));
+  if (options_->scheduler != nullptr) {
+    options_->scheduler->AddAction(SyncAction{.kind = SyncAction::Kind::kDirectory, .path = ParentOf(directory_)});
+  }
+  return absl::OkStatus();
+}
+
+void Log::CollectSync(std::vector<SyncAction>* actions) {
+  for (const std::unique_ptr<Segment>& segment : segments_) segment->CollectSync(actions);
+  journal_->CollectSync(actions);
+  if (directory_unsynced_) {
+    actions->push_back(SyncAction{.kind = SyncAction::Kind::kDirectory, .path = directory_});
+    directory_unsynced_ = false;
+  }
+  if (parent_unsynced_) {
+    actions->push_back(SyncAction{.kind = SyncAction::Kind::kDirectory, .path = ParentOf(directory_)});
+    parent_unsynced_ = false;
+  }
+}
+
+}  // namespace runnel::log

@@ -1,0 +1,149 @@
+// Log deletions and trims. Exact trims move the logical start (persisted in
+// the meta journal) and drop the segments wholly before it; approximate trims
+// drop whole segments only. The tail segment is never dropped, so the last ID
+// always survives (Redis keeps a stream's last ID after trimming it empty).
+#include "engine/log/log.h"
+
+#include <algorithm>
+
+#include "engine/base/file.h"
+#include "engine/base/status_macros.h"
+
+namespace runnel::log {
+
+namespace {
+
+// The smallest ID above `id` (IDs are (ms, seq) pairs, like stream IDs).
+RecordId NextId(RecordId id) {
+  return id.seq == UINT64_MAX ? RecordId{id.ms + 1, 0} : RecordId{id.ms, id.seq + 1};
+}
+
+}  // namespace
+
+uint64_t Log::LiveCount(size_t i) const {
+  const Segment& segment = *segments_[i];
+  const uint64_t end = i + 1 < segments_.size() ? segments_[i + 1]->first_ordinal()
+                                                : segment.first_ordinal() + segment.record_count();
+  const uint64_t begin = std::max(segment.first_ordinal(), journal_->state().logical_first_ordinal);
+  if (end <= begin) return 0;
+  const auto& all_deleted = journal_->deleted();
+  const auto deleted_end =
+      i + 1 < segments_.size() ? all_deleted.lower_bound(segments_[i + 1]->base_id()) : all_deleted.end();
+  const auto deleted = static_cast<uint64_t>(std::distance(all_deleted.lower_bound(segment.base_id()), deleted_end));
+  return end - begin >= deleted ? end - begin - deleted : 0;
+}
+
+absl::StatusOr<uint64_t> Log::OrdinalOf(RecordId id) {
+  if (segments_.empty() || id > segments_.back()->last_id()) return EndOrdinal();
+  Segment& segment = *segments_[SegmentFor(id)];
+  if (id <= segment.base_id()) return segment.first_ordinal();
+  RETURN_IF_ERROR(EnsureScanned(segment));
+  ASSIGN_OR_RETURN(std::shared_ptr<const base::MappedFile> mapping, segment.Map());
+  const SegmentIndex::Point* point = segment.index().FindFloor(id);
+  uint64_t ordinal = point->ordinal;
+  for (uint64_t offset = point->offset; offset < segment.end_offset(); ++ordinal) {
+    const RecordView record = ReadRecordAt(mapping->contents(), offset, ChecksumCheck::kSkip).record;
+    if (record.id >= id) break;
+    offset = record.end();
+  }
+  return segment.first_ordinal() + ordinal;
+}
+
+absl::StatusOr<bool> Log::Delete(RecordId id) {
+  if (!IsLive(id) || segments_.empty()) return false;
+  bool found = false;
+  RETURN_IF_ERROR(Scan(id, id, ScanDirection::kForward, [&](RecordId, EntryView&) {
+    found = true;
+    return false;
+  }));
+  if (!found) return false;
+  RETURN_IF_ERROR(journal_->AddDeleted(id));
+  --length_;
+  MarkDirty();
+  return true;
+}
+
+absl::Status Log::DropSegmentsBelow(RecordId first_kept) {
+  // Segment 0 holds nothing at or above first_kept when the next one starts
+  // at or below it. Unlinked files stay readable to scans that hold them.
+  while (segments_.size() > 1 && segments_[1]->base_id() <= first_kept) {
+    const std::string path = segments_.front()->path();
+    segments_.pop_front();
+    RETURN_IF_ERROR(base::RemoveFile(path));
+    directory_unsynced_ = true;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Log::TrimBefore(RecordId first_kept, TrimMode mode, uint64_t limit) {
+  LogState state = journal_->state();
+  if (segments_.empty()) return 0;
+  // A start past the last entry would hide the next appends: everything is
+  // trimmed once the start is just past the last entry.
+  if (segments_.back()->last_id() < kMaxRecordId) first_kept = std::min(first_kept, NextId(segments_.back()->last_id()));
+  if (first_kept <= state.logical_first) return 0;
+  if (mode == TrimMode::kApproximate) {
+    // Whole segments only: the new start is the first segment that is kept.
+    size_t keep = 0;
+    uint64_t removed = 0;
+    while (keep + 1 < segments_.size() && segments_[keep + 1]->base_id() <= first_kept) {
+      const uint64_t live = LiveCount(keep);
+      if (limit != 0 && removed + live > limit) break;
+      removed += live;
+      ++keep;
+    }
+    if (keep == 0) return 0;
+    first_kept = segments_[keep]->base_id();
+  }
+  ASSIGN_OR_RETURN(const uint64_t ordinal, OrdinalOf(first_kept));
+  const uint64_t before = length_;
+  state.logical_first = first_kept;
+  state.logical_first_ordinal = std::max(ordinal, state.logical_first_ordinal);
+  // The state record goes first: a crash before the unlinks leaves segments
+  // that the next open drops as wholly below the logical start.
+  RETURN_IF_ERROR(journal_->WriteState(state));
+  RETURN_IF_ERROR(journal_->ForgetDeletedBefore(first_kept));
+  RETURN_IF_ERROR(DropSegmentsBelow(first_kept));
+  RecomputeLength();
+  MarkDirty();
+  return before - length_;
+}
+
+absl::StatusOr<uint64_t> Log::TrimToLength(uint64_t max_length, TrimMode mode, uint64_t limit) {
+  if (length_ <= max_length) return 0;
+  uint64_t to_remove = length_ - max_length;
+  if (mode == TrimMode::kApproximate) {
+    size_t keep = 0;
+    uint64_t removed = 0;
+    while (keep + 1 < segments_.size()) {
+      const uint64_t live = LiveCount(keep);
+      if (removed + live > to_remove || (limit != 0 && removed + live > limit)) break;
+      removed += live;
+      ++keep;
+    }
+    if (keep == 0) return 0;
+    return TrimBefore(segments_[keep]->base_id(), TrimMode::kExact);
+  }
+  // Exact: skip whole segments by their live counts, then walk the entries
+  // of the segment where the new start falls.
+  size_t i = SegmentFor(journal_->state().logical_first);
+  for (; i + 1 < segments_.size(); ++i) {
+    const uint64_t live = LiveCount(i);
+    if (live > to_remove) break;
+    to_remove -= live;
+  }
+  std::optional<RecordId> first_kept;
+  RETURN_IF_ERROR(Scan(segments_[i]->base_id(), kMaxRecordId, ScanDirection::kForward,
+                       [&](RecordId id, EntryView&) {
+                         if (to_remove == 0) {
+                           first_kept = id;
+                           return false;
+                         }
+                         --to_remove;
+                         return true;
+                       }));
+  // When everything goes, the start moves just past the last entry.
+  return TrimBefore(first_kept.value_or(kMaxRecordId), TrimMode::kExact);
+}
+
+}  // namespace runnel::log

@@ -1,0 +1,160 @@
+#include "engine/log/meta_journal.h"
+
+#include "engine/base/coding.h"
+#include "engine/base/file.h"
+#include "engine/base/status_macros.h"
+#include "engine/log/record_reader.h"
+#include "engine/log/record_writer.h"
+
+namespace runnel::log {
+namespace {
+
+// Rewrite the file once it holds this many more records than live state.
+constexpr uint64_t kCompactionSlack = 4096;
+
+uint64_t ZigZag(int64_t value) {
+  return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
+}
+int64_t UnZigZag(uint64_t value) { return static_cast<int64_t>(value >> 1) ^ -static_cast<int64_t>(value & 1); }
+
+std::string EncodeState(const LogState& state) {
+  std::string payload;
+  for (uint64_t value : {state.logical_first.ms, state.logical_first.seq, state.logical_first_ordinal,
+                         ZigZag(state.entries_added_adjust), state.last_id_floor.ms, state.last_id_floor.seq,
+                         state.max_deleted.ms, state.max_deleted.seq}) {
+    base::PutVarint64(&payload, value);
+  }
+  return payload;
+}
+
+bool DecodeState(std::string_view payload, LogState* state) {
+  uint64_t values[8];
+  for (uint64_t& value : values) {
+    if (!base::GetVarint64(&payload, &value)) return false;
+  }
+  *state = LogState{.logical_first = {values[0], values[1]},
+                    .logical_first_ordinal = values[2],
+                    .entries_added_adjust = UnZigZag(values[3]),
+                    .last_id_floor = {values[4], values[5]},
+                    .max_deleted = {values[6], values[7]}};
+  return payload.empty();
+}
+
+std::string FileHeader() {
+  std::string header(kMetaHeaderSize, '\0');
+  base::EncodeFixed64(header.data(), kMetaMagic);
+  base::EncodeFixed32(header.data() + 8, kFormatVersion);
+  return header;
+}
+
+}  // namespace
+
+absl::StatusOr<MetaJournal> MetaJournal::Load(std::string path, RecoveryReport* report) {
+  MetaJournal journal(std::move(path));
+  absl::StatusOr<std::string> contents = base::ReadSmallFile(journal.path_);
+  if (absl::IsNotFound(contents.status())) return journal;
+  if (!contents.ok()) return contents.status();
+  journal.exists_ = true;
+  const std::string_view data = *contents;
+  auto problem = [&](RecoveryProblem::Kind kind, uint64_t offset, const char* reason) {
+    if (report == nullptr) return;
+    report->problems.push_back(RecoveryProblem{.kind = kind, .path = journal.path_, .offset = offset,
+                                               .bytes_dropped = data.size() - offset, .reason = reason});
+  };
+  if (data.size() < kMetaHeaderSize || base::DecodeFixed64(data.data()) != kMetaMagic ||
+      base::DecodeFixed32(data.data() + 8) != kFormatVersion) {
+    // Without a trustworthy journal the stream's trims and deletions are
+    // unknown: say so loudly; the segments themselves are still served.
+    problem(RecoveryProblem::Kind::kCorruption, 0, "bad meta journal header");
+    journal.exists_ = false;
+    return journal;
+  }
+  uint64_t offset = kMetaHeaderSize;
+  const char* torn_reason = nullptr;
+  for (;;) {
+    const ReadResult result = ReadRecordAt(data, offset, ChecksumCheck::kVerify);
+    if (result.outcome == ReadOutcome::kEnd) {
+      if (offset < data.size()) torn_reason = "partial record at the end";
+      break;
+    }
+    if (result.outcome == ReadOutcome::kInvalid) {
+      torn_reason = result.reason;
+      break;
+    }
+    const RecordView& record = result.record;
+    if (record.type == RecordType::kMetaDelete) {
+      journal.deleted_.insert(record.id);
+    } else if (record.type != RecordType::kMetaState || !DecodeState(record.payload, &journal.state_)) {
+      torn_reason = "unexpected or malformed record";
+      break;
+    }
+    ++journal.records_in_file_;
+    offset = record.end();
+  }
+  if (torn_reason != nullptr) {
+    // Appends are sequential: an invalid record is a write cut short.
+    problem(RecoveryProblem::Kind::kTornTail, offset, torn_reason);
+    RETURN_IF_ERROR(base::TruncateFile(journal.path_, offset));
+  }
+  for (auto it = journal.deleted_.begin(); it != journal.deleted_.end() && *it < journal.state_.logical_first;) {
+    it = journal.deleted_.erase(it);
+  }
+  return journal;
+}
+
+absl::Status MetaJournal::Append(const std::string& records) {
+  std::string bytes = exists_ ? std::string() : FileHeader();
+  bytes += records;
+  RETURN_IF_ERROR(base::AppendToFile(path_, bytes).status());
+  exists_ = true;
+  unsynced_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status MetaJournal::WriteState(const LogState& state) {
+  std::string record;
+  AppendRecord(&record, RecordType::kMetaState, RecordId{}, EncodeState(state));
+  RETURN_IF_ERROR(Append(record));
+  state_ = state;
+  ++records_in_file_;
+  return absl::OkStatus();
+}
+
+absl::Status MetaJournal::AddDeleted(RecordId id) {
+  std::string record;
+  AppendRecord(&record, RecordType::kMetaDelete, id, {});
+  RETURN_IF_ERROR(Append(record));
+  deleted_.insert(id);
+  ++records_in_file_;
+  return absl::OkStatus();
+}
+
+absl::Status MetaJournal::ForgetDeletedBefore(RecordId first) {
+  deleted_.erase(deleted_.begin(), deleted_.lower_bound(first));
+  if (records_in_file_ > deleted_.size() + 1 + kCompactionSlack) return Compact();
+  return absl::OkStatus();
+}
+
+std::string MetaJournal::EncodeLive() const {
+  std::string bytes = FileHeader();
+  AppendRecord(&bytes, RecordType::kMetaState, RecordId{}, EncodeState(state_));
+  for (RecordId id : deleted_) AppendRecord(&bytes, RecordType::kMetaDelete, id, {});
+  return bytes;
+}
+
+absl::Status MetaJournal::Compact() {
+  // Atomic (temporary file, fsync, rename): a crash leaves the old or the new
+  // journal, never a mix. Rare, so its synchronous fsync is acceptable.
+  RETURN_IF_ERROR(base::WriteFileAtomically(path_, EncodeLive()));
+  records_in_file_ = deleted_.size() + 1;
+  exists_ = true;
+  return absl::OkStatus();
+}
+
+void MetaJournal::CollectSync(std::vector<SyncAction>* actions) {
+  if (!unsynced_) return;
+  actions->push_back(SyncAction{.kind = SyncAction::Kind::kFile, .path = path_});
+  unsynced_ = false;
+}
+
+}  // namespace runnel::log

@@ -1,0 +1,75 @@
+// MetaJournal: the "meta" file of a stream directory. It holds what the
+// segments cannot: where the stream logically starts after an exact trim,
+// which entries were deleted (XDEL), and stream metadata that is set rather
+// than appended (XSETID's last ID and entries-added, the largest deleted ID).
+//
+//   meta = header(16) kMetaState? (kMetaState | kMetaDelete)*
+//
+// Records use the segment record frame (record_format.h). Replay applies them
+// in order: the last kMetaState wins; each kMetaDelete adds one deleted ID.
+// The file is created on first use (most streams never need it) and rewritten
+// compactly, atomically, when it holds far more records than live state.
+//
+// Not thread-safe: owned by its Log on the loop thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "engine/log/record_format.h"
+#include "engine/log/recovery.h"
+#include "engine/log/sync_action.h"
+
+namespace runnel::log {
+
+struct LogState {
+  // Entries with smaller IDs are trimmed; the ordinal is that of the first
+  // record at or after it (for the length of the stream without a scan).
+  RecordId logical_first;
+  uint64_t logical_first_ordinal = 0;
+  // entries-added = records ever appended + this (XSETID ENTRIESADDED).
+  int64_t entries_added_adjust = 0;
+  // The last ID is never less than this (XSETID beyond the last entry).
+  RecordId last_id_floor;
+  RecordId max_deleted;
+  friend bool operator==(const LogState&, const LogState&) = default;
+};
+
+class MetaJournal {
+ public:
+  // Replays `path` (a missing file is an empty journal). A torn tail is
+  // truncated and a damaged header reported, both in `report` (may be null).
+  static absl::StatusOr<MetaJournal> Load(std::string path, RecoveryReport* report);
+
+  const LogState& state() const { return state_; }
+  const absl::btree_set<RecordId>& deleted() const { return deleted_; }
+
+  absl::Status WriteState(const LogState& state);
+  absl::Status AddDeleted(RecordId id);
+  // Deleted IDs below `first` are trimmed away and need not be remembered;
+  // compacts the file when it has grown well past the live state.
+  absl::Status ForgetDeletedBefore(RecordId first);
+
+  void CollectSync(std::vector<SyncAction>* actions);
+  bool has_unsynced() const { return unsynced_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit MetaJournal(std::string path) : path_(std::move(path)) {}
+  absl::Status Append(const std::string& records);
+  absl::Status Compact();
+  std::string EncodeLive() const;
+
+  std::string path_;
+  LogState state_;
+  absl::btree_set<RecordId> deleted_;
+  uint64_t records_in_file_ = 0;
+  bool exists_ = false;
+  bool unsynced_ = false;
+};
+
+}  // namespace runnel::log

@@ -1,0 +1,258 @@
+#include "engine/log/log.h"
+
+#include "engine/base/file.h"
+#include "engine/log/mapping_cache.h"
+#include "engine/log/segment_naming.h"
+#include "gtest/gtest.h"
+#include "tests/unit/log/log_test_util.h"
+
+namespace runnel::log {
+namespace {
+
+using testing::AppendEntry;
+using testing::Entry;
+using testing::Millis;
+using testing::ReadAll;
+using testing::TempDir;
+
+class LogTest : public ::testing::Test {
+ protected:
+  std::string Dir() const { return temp_.path() + "/stream"; }
+  std::unique_ptr<Log> Create() {
+    auto log = Log::Create(Dir(), options_);
+    EXPECT_TRUE(log.ok()) << log.status();
+    return *std::move(log);
+  }
+  std::unique_ptr<Log> Reopen(RecoveryReport* report = nullptr) {
+    RecoveryReport local;
+    auto log = Log::Open(Dir(), options_, report != nullptr ? report : &local);
+    EXPECT_TRUE(log.ok()) << log.status();
+    return *std::move(log);
+  }
+  // Appends entries with IDs ms-0 for ms in [first, last], one 10-byte value each.
+  void Fill(Log& log, uint64_t first, uint64_t last) {
+    for (uint64_t ms = first; ms <= last; ++ms) {
+      ASSERT_TRUE(AppendEntry(log, {ms, 0}, {{"field", std::string(10, 'a' + ms % 26)}}).ok());
+    }
+  }
+
+  TempDir temp_;
+  MappingCache cache_{64};
+  LogOptions options_{.segment_max_bytes = 64 * 1024, .cache = &cache_};
+};
+
+TEST_F(LogTest, AppendedEntriesReadBackInBothDirections) {
+  auto log = Create();
+  ASSERT_TRUE(AppendEntry(*log, {1, 0}, {{"a", "1"}, {"b", "2"}}).ok());
+  ASSERT_TRUE(AppendEntry(*log, {1, 1}, {{"a", "3"}, {"b", "4"}}).ok());
+  ASSERT_TRUE(AppendEntry(*log, {2, 0}, {{"c", ""}}).ok());
+  const std::vector<Entry> forward = ReadAll(*log);
+  ASSERT_EQ(forward.size(), 3u);
+  EXPECT_EQ(forward[1], (Entry{{1, 1}, {{"a", "3"}, {"b", "4"}}}));
+  EXPECT_EQ(forward[2], (Entry{{2, 0}, {{"c", ""}}}));
+  const std::vector<Entry> backward = ReadAll(*log, kMinRecordId, kMaxRecordId, ScanDirection::kBackward);
+  ASSERT_EQ(backward.size(), 3u);
+  EXPECT_EQ(backward[0].id, (RecordId{2, 0}));
+  EXPECT_EQ(backward[2], forward[0]);
+  EXPECT_EQ(log->length(), 3u);
+  EXPECT_EQ(log->last_id(), (RecordId{2, 0}));
+  EXPECT_EQ(log->entries_added(), 3u);
+}
+
+TEST_F(LogTest, AppendRejectsAnIdNotAboveTheLast) {
+  auto log = Create();
+  ASSERT_TRUE(AppendEntry(*log, {5, 5}, {{"f", "v"}}).ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(AppendEntry(*log, {5, 5}, {{"f", "v"}})));
+  EXPECT_TRUE(absl::IsFailedPrecondition(AppendEntry(*log, {5, 4}, {{"f", "v"}})));
+  EXPECT_EQ(log->length(), 1u);
+}
+
+TEST_F(LogTest, RepeatedFieldNamesAreStoredOnce) {
+  auto log = Create();
+  ASSERT_TRUE(AppendEntry(*log, {1, 0}, {{"temperature", "20"}}).ok());
+  const uint64_t first = log->segment(0).end_offset();
+  ASSERT_TRUE(AppendEntry(*log, {2, 0}, {{"temperature", "21"}}).ok());
+  const uint64_t second = log->segment(0).end_offset() - first;
+  // 25-byte frame + 1 back-offset byte + 1 length byte + 2 value bytes.
+  EXPECT_EQ(second, kRecordHeaderSize + 4);
+  ASSERT_TRUE(AppendEntry(*log, {3, 0}, {{"humidity", "50"}}).ok());
+  ASSERT_TRUE(AppendEntry(*log, {4, 0}, {{"humidity", "51"}}).ok());
+  const std::vector<Entry> entries = ReadAll(*log);
+  EXPECT_EQ(entries[1], (Entry{{2, 0}, {{"temperature", "21"}}}));
+  EXPECT_EQ(entries[3], (Entry{{4, 0}, {{"humidity", "51"}}}));
+}
+
+TEST_F(LogTest, SegmentsGrowGeometricallyUpToTheMaximum) {
+  auto log = Create();
+  Fill(*log, 1, 5000);
+  ASSERT_GT(log->segment_count(), 4u);
+  EXPECT_EQ(log->segment(0).capacity(), kInitialSegmentBytes);
+  EXPECT_EQ(log->segment(1).capacity(), 2 * kInitialSegmentBytes);
+  EXPECT_EQ(log->segment(log->segment_count() - 1).capacity(), options_.segment_max_bytes);
+  EXPECT_EQ(ReadAll(*log).size(), 5000u);
+}
+
+TEST_F(LogTest, RangesStartAndEndInsideSegments) {
+  auto log = Create();
+  Fill(*log, 1, 3000);
+  const std::vector<Entry> middle = ReadAll(*log, {1000, 0}, {2000, 0});
+  ASSERT_EQ(middle.size(), 1001u);
+  EXPECT_EQ(middle.front().id.ms, 1000u);
+  EXPECT_EQ(middle.back().id.ms, 2000u);
+  const std::vector<Entry> back = ReadAll(*log, {1000, 0}, {2000, 0}, ScanDirection::kBackward);
+  ASSERT_EQ(back.size(), 1001u);
+  EXPECT_EQ(back.front().id.ms, 2000u);
+  EXPECT_EQ(back.back().id.ms, 1000u);
+  EXPECT_TRUE(ReadAll(*log, {5000, 0}, kMaxRecordId).empty());
+  EXPECT_EQ(ReadAll(*log, {1500, 1}, {1501, 0}).size(), 1u);
+}
+
+TEST_F(LogTest, ReopenRestoresEntriesAndCounters) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 2000);
+  }
+  RecoveryReport report;
+  auto log = Reopen(&report);
+  EXPECT_TRUE(report.clean()) << report.Describe();
+  EXPECT_EQ(log->length(), 2000u);
+  EXPECT_EQ(log->last_id(), (RecordId{2000, 0}));
+  EXPECT_EQ(log->entries_added(), 2000u);
+  EXPECT_EQ(Millis(ReadAll(*log, {1999, 0})), (std::vector<uint64_t>{1999, 2000}));
+  Fill(*log, 2001, 2001);
+  EXPECT_EQ(log->length(), 2001u);
+}
+
+TEST_F(LogTest, DeletionsPersistAcrossReopen) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 10);
+    EXPECT_TRUE(*log->Delete({3, 0}));
+    EXPECT_FALSE(*log->Delete({3, 0}));
+    EXPECT_FALSE(*log->Delete({3, 1}));
+    EXPECT_TRUE(*log->Delete({10, 0}));
+    EXPECT_EQ(log->length(), 8u);
+  }
+  auto log = Reopen();
+  EXPECT_EQ(log->length(), 8u);
+  EXPECT_EQ(Millis(ReadAll(*log)), (std::vector<uint64_t>{1, 2, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(log->max_deleted_id(), (RecordId{10, 0}));
+  EXPECT_EQ(log->last_id(), (RecordId{10, 0}));
+}
+
+TEST_F(LogTest, ExactTrimByCountKeepsTheNewestAndPersists) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 3000);
+    ASSERT_TRUE(*log->Delete({2990, 0}));
+    EXPECT_EQ(*log->TrimToLength(100, TrimMode::kExact), 2899u);
+    EXPECT_EQ(log->length(), 100u);
+    EXPECT_LT(log->segment_count(), 4u);
+  }
+  auto log = Reopen();
+  EXPECT_EQ(log->length(), 100u);
+  const std::vector<Entry> entries = ReadAll(*log);
+  ASSERT_EQ(entries.size(), 100u);
+  EXPECT_EQ(entries.front().id.ms, 2900u);
+  EXPECT_EQ(*log->FirstId(), (RecordId{2900, 0}));
+}
+
+TEST_F(LogTest, ApproximateTrimDropsWholeSegmentsOnly) {
+  auto log = Create();
+  Fill(*log, 1, 3000);
+  const size_t segments = log->segment_count();
+  const uint64_t removed = *log->TrimToLength(1000, TrimMode::kApproximate);
+  EXPECT_GT(removed, 0u);
+  EXPECT_GE(log->length(), 1000u);
+  EXPECT_LT(log->segment_count(), segments);
+  EXPECT_EQ(ReadAll(*log).front().id, log->segment(0).base_id());
+  EXPECT_EQ(*log->TrimToLength(log->length(), TrimMode::kApproximate), 0u);
+}
+
+TEST_F(LogTest, TrimByMinimumIdPersistsTheLogicalStart) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 50);
+    EXPECT_EQ(*log->TrimBefore({20, 0}, TrimMode::kExact), 19u);
+    EXPECT_EQ(*log->TrimBefore({10, 0}, TrimMode::kExact), 0u);
+  }
+  auto log = Reopen();
+  EXPECT_EQ(log->length(), 31u);
+  EXPECT_EQ(ReadAll(*log).front().id.ms, 20u);
+}
+
+TEST_F(LogTest, TrimmingEverythingKeepsTheLastIdAndAcceptsNewEntries) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 10);
+    EXPECT_EQ(*log->TrimToLength(0, TrimMode::kExact), 10u);
+    EXPECT_EQ(log->length(), 0u);
+    EXPECT_EQ(*log->TrimBefore({1000, 0}, TrimMode::kExact), 0u);
+  }
+  auto log = Reopen();
+  EXPECT_EQ(log->length(), 0u);
+  EXPECT_EQ(log->last_id(), (RecordId{10, 0}));
+  EXPECT_TRUE(ReadAll(*log).empty());
+  Fill(*log, 11, 11);
+  EXPECT_EQ(Millis(ReadAll(*log)), (std::vector<uint64_t>{11}));
+}
+
+TEST_F(LogTest, MetadataPersists) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 3);
+    ASSERT_TRUE(log->SetMetadata({100, 5}, 42, {2, 0}).ok());
+    Fill(*log, 101, 101);
+  }
+  auto log = Reopen();
+  EXPECT_EQ(log->last_id(), (RecordId{101, 0}));
+  EXPECT_EQ(log->entries_added(), 43u);
+  EXPECT_EQ(log->max_deleted_id(), (RecordId{2, 0}));
+}
+
+TEST_F(LogTest, MappingsAreBoundedByTheCache) {
+  MappingCache small(2);
+  options_.cache = &small;
+  auto log = Create();
+  Fill(*log, 1, 5000);
+  EXPECT_LE(small.size(), 2u);
+  EXPECT_GT(small.evictions(), 0u);
+  EXPECT_EQ(ReadAll(*log).size(), 5000u);
+  EXPECT_LE(small.size(), 2u);
+}
+
+TEST_F(LogTest, DestroyRemovesTheDirectory) {
+  auto log = Create();
+  Fill(*log, 1, 100);
+  ASSERT_TRUE(log->Destroy().ok());
+  EXPECT_FALSE(base::PathExists(Dir()));
+}
+
+TEST_F(LogTest, TornTailIsDroppedAndReported) {
+  std::string path;
+  uint64_t end_of_nine = 0;
+  {
+    auto log = Create();
+    Fill(*log, 1, 9);
+    end_of_nine = log->segment(0).end_offset();
+    Fill(*log, 10, 10);
+    path = log->segment(0).path();
+  }
+  testing::FlipByte(path, end_of_nine + kRecordHeaderSize + 2);
+  RecoveryReport report;
+  auto log = Reopen(&report);
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].kind, RecoveryProblem::Kind::kTornTail);
+  EXPECT_EQ(report.problems[0].offset, end_of_nine);
+  EXPECT_EQ(log->length(), 9u);
+  EXPECT_EQ(log->last_id(), (RecordId{9, 0}));
+  // The dropped bytes are zeroed: the next append cannot resurrect them.
+  Fill(*log, 10, 10);
+  RecoveryReport again;
+  auto reopened = Reopen(&again);
+  EXPECT_TRUE(again.clean()) << again.Describe();
+  EXPECT_EQ(reopened->length(), 10u);
+}
+
+}  // namespace
+}  // namespace runnel::log
