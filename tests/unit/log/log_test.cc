@@ -254,5 +254,20 @@ TEST_F(LogTest, TornTailIsDroppedAndReported) {
   EXPECT_EQ(reopened->length(), 10u);
 }
 
+// The worked example of docs/storage-format.md, byte for byte (checksums aside).
+TEST_F(LogTest, StorageFormatDocExampleMatchesTheBytesWritten) {
+  auto log = Create();
+  ASSERT_TRUE(AppendEntry(*log, {1700000000000, 0}, {{"temperature", "21"}}).ok());
+  ASSERT_TRUE(AppendEntry(*log, {1700000000001, 0}, {{"temperature", "22"}}).ok());
+  auto bytes = base::ReadFileRange(log->segment(0).path(), kSegmentHeaderSize, 41 + 29);
+  ASSERT_TRUE(bytes.ok());
+  const std::string first = bytes->substr(4, 37);
+  EXPECT_EQ(first, std::string("\x10\0\0\0\x01\x00\x68\xe5\xcf\x8b\x01\0\0", 13) + std::string(8, '\0') +
+                       "\x01\x0btemperature\x02" "21");
+  const std::string second = bytes->substr(41 + 4, 25);
+  EXPECT_EQ(second, std::string("\x04\0\0\0\x02\x01\x68\xe5\xcf\x8b\x01\0\0", 13) + std::string(8, '\0') +
+                        "\x29\x02" "22");
+}
+
 }  // namespace
 }  // namespace runnel::log

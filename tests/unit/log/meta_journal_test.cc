@@ -1,0 +1,92 @@
+#include "engine/log/meta_journal.h"
+
+#include "engine/base/file.h"
+#include "gtest/gtest.h"
+#include "tests/unit/log/log_test_util.h"
+
+namespace runnel::log {
+namespace {
+
+using testing::TempDir;
+
+class MetaJournalTest : public ::testing::Test {
+ protected:
+  std::string Path() const { return temp_.path() + "/meta"; }
+  MetaJournal Load(RecoveryReport* report = nullptr) {
+    auto journal = MetaJournal::Load(Path(), report);
+    EXPECT_TRUE(journal.ok()) << journal.status();
+    return *std::move(journal);
+  }
+  TempDir temp_;
+};
+
+TEST_F(MetaJournalTest, MissingFileIsAnEmptyJournalAndIsNotCreated) {
+  MetaJournal journal = Load();
+  EXPECT_EQ(journal.state(), LogState{});
+  EXPECT_TRUE(journal.deleted().empty());
+  EXPECT_FALSE(base::PathExists(Path()));
+}
+
+TEST_F(MetaJournalTest, LastStateWinsAndDeletionsAccumulate) {
+  const LogState first{.logical_first = {5, 0}, .logical_first_ordinal = 4};
+  const LogState second{.logical_first = {7, 1}, .logical_first_ordinal = 6, .entries_added_adjust = -3,
+                        .last_id_floor = {100, 2}, .max_deleted = {9, 9}};
+  {
+    MetaJournal journal = Load();
+    ASSERT_TRUE(journal.WriteState(first).ok());
+    ASSERT_TRUE(journal.AddDeleted({8, 0}).ok());
+    ASSERT_TRUE(journal.AddDeleted({6, 0}).ok());
+    ASSERT_TRUE(journal.WriteState(second).ok());
+  }
+  MetaJournal journal = Load();
+  EXPECT_EQ(journal.state(), second);
+  // 6-0 is below the logical start 7-1: trimmed, so forgotten.
+  EXPECT_EQ(std::vector<RecordId>(journal.deleted().begin(), journal.deleted().end()),
+            (std::vector<RecordId>{{8, 0}}));
+}
+
+TEST_F(MetaJournalTest, TornTailIsTruncatedAndReported) {
+  {
+    MetaJournal journal = Load();
+    ASSERT_TRUE(journal.AddDeleted({1, 0}).ok());
+    ASSERT_TRUE(journal.AddDeleted({2, 0}).ok());
+  }
+  const uint64_t size = testing::FileSize(Path());
+  ASSERT_EQ(truncate(Path().c_str(), static_cast<off_t>(size - 3)), 0);
+  RecoveryReport report;
+  MetaJournal journal = Load(&report);
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].kind, RecoveryProblem::Kind::kTornTail);
+  EXPECT_EQ(journal.deleted().size(), 1u);
+  EXPECT_EQ(testing::FileSize(Path()), size - kRecordHeaderSize);
+  // Appends continue cleanly after the truncation.
+  ASSERT_TRUE(journal.AddDeleted({3, 0}).ok());
+  RecoveryReport again;
+  EXPECT_EQ(Load(&again).deleted().size(), 2u);
+  EXPECT_TRUE(again.clean());
+}
+
+TEST_F(MetaJournalTest, BadHeaderIsReportedAsCorruption) {
+  ASSERT_TRUE(base::AppendToFile(Path(), std::string(40, 'x')).ok());
+  RecoveryReport report;
+  Load(&report);
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].kind, RecoveryProblem::Kind::kCorruption);
+}
+
+TEST_F(MetaJournalTest, CompactionKeepsOnlyLiveState) {
+  MetaJournal journal = Load();
+  for (uint64_t ms = 1; ms <= 5000; ++ms) ASSERT_TRUE(journal.AddDeleted({ms, 0}).ok());
+  const uint64_t before = testing::FileSize(Path());
+  LogState state;
+  state.logical_first = {4990, 0};
+  ASSERT_TRUE(journal.WriteState(state).ok());
+  ASSERT_TRUE(journal.ForgetDeletedBefore(state.logical_first).ok());
+  EXPECT_LT(testing::FileSize(Path()), before / 100);
+  MetaJournal reloaded = Load();
+  EXPECT_EQ(reloaded.deleted().size(), 11u);
+  EXPECT_EQ(reloaded.state(), state);
+}
+
+}  // namespace
+}  // namespace runnel::log
