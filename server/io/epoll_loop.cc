@@ -66,6 +66,15 @@ absl::Status EpollLoop::Listen(std::string_view host, int port) {
   return absl::OkStatus();
 }
 
+void EpollLoop::WatchWakeFd(int fd) {
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = OpTag{Op::kWake, 0, 0}.Encode();
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+    RUNNEL_LOG_WARNING("epoll_ctl(wake fd): %s", strerror(errno));
+  }
+}
+
 void EpollLoop::StopAccepting() {
   for (Listener& listener : listeners_) {
     if (listener.fd < 0) continue;
@@ -135,6 +144,8 @@ void EpollLoop::ProcessEvents() {
       case Op::kRecv:
         OnConnectionEvent(ConnectionId{tag.slot, tag.generation}, events_[i].events);
         break;
+      case Op::kWake:
+        break;  // the turn's BeforeSleep is what the waker wants
       case Op::kSend:
       case Op::kCancelRecv:
       case Op::kCancelSend:

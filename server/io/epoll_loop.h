@@ -42,6 +42,7 @@ class EpollLoop final : public EventLoop {
   void Flush(ConnectionId id) override;
   void Close(ConnectionId id, CloseMode mode) override;
   void PauseReading(ConnectionId id, bool paused) override;
+  void WatchWakeFd(int fd) override;
   absl::Status Run() override;
   void Stop() override { stop_requested_ = true; }
   IoBackend backend() const override { return IoBackend::kEpoll; }

@@ -98,6 +98,11 @@ class EventLoop {
   virtual void Close(ConnectionId id, CloseMode mode) = 0;
   // Stops or resumes reading from `id` (backpressure on a client that does not read).
   virtual void PauseReading(ConnectionId id, bool paused) = 0;
+  // Wakes the loop for a turn (ending its sleep; BeforeSleep runs) whenever
+  // `fd`, an eventfd the caller owns, becomes readable: how another thread
+  // (the sync thread) reports to the loop. The loop never reads the fd; the
+  // handler drains it. Call before Run().
+  virtual void WatchWakeFd(int fd) = 0;
 
   // Runs turns until Stop(); returns an error only when the loop itself fails.
   virtual absl::Status Run() = 0;

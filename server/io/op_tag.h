@@ -23,6 +23,7 @@ enum class Op : uint8_t {
   kCancelRecv = 4,  // async cancel of a connection's multishot recv
   kCancelSend = 5,  // async cancel of a connection's send (Close(kNow))
   kCancelAccept = 6,
+  kWake = 7,  // a watched wake fd became readable (io_uring: multishot poll)
 };
 
 struct OpTag {

@@ -1,5 +1,6 @@
 #include "server/io/uring_loop.h"
 
+#include <poll.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -276,6 +277,17 @@ void UringLoop::Dispatch(const Completion& completion) {
       break;
     case Op::kCancelAccept:
       break;  // the listener is already closed
+    case Op::kWake:
+      // The turn's BeforeSleep is what the waker wants; a multishot poll
+      // that ended (no IORING_CQE_F_MORE) is armed again, unless it failed:
+      // a bad fd would fail again at once and spin the loop.
+      if ((completion.flags & IORING_CQE_F_MORE) != 0) break;
+      if (completion.res >= 0) {
+        ArmWake();
+      } else {
+        RUNNEL_LOG_WARNING("Polling the wake fd: %s", strerror(-completion.res));
+      }
+      break;
   }
 }
 
@@ -414,6 +426,17 @@ void UringLoop::ArmAccept(uint32_t index) {
   // falls back to its internal poll, while O_NONBLOCK could surface -EAGAIN.
   io_uring_prep_multishot_accept(sqe, listener.fd, nullptr, nullptr, SOCK_CLOEXEC);
   io_uring_sqe_set_data64(sqe, OpTag{Op::kAccept, index, listener.generation}.Encode());
+}
+
+void UringLoop::WatchWakeFd(int fd) {
+  wake_fd_ = fd;
+  ArmWake();
+}
+
+void UringLoop::ArmWake() {
+  io_uring_sqe* sqe = GetSqe();
+  io_uring_prep_poll_multishot(sqe, wake_fd_, POLLIN);
+  io_uring_sqe_set_data64(sqe, OpTag{Op::kWake, 0, 0}.Encode());
 }
 
 void UringLoop::ArmRecv(ConnectionId id, Connection& c) {

@@ -57,6 +57,7 @@ class UringLoop final : public EventLoop {
   void Flush(ConnectionId id) override;
   void Close(ConnectionId id, CloseMode mode) override;
   void PauseReading(ConnectionId id, bool paused) override;
+  void WatchWakeFd(int fd) override;
   absl::Status Run() override;
   void Stop() override { stop_requested_ = true; }
   IoBackend backend() const override { return IoBackend::kUring; }
@@ -95,6 +96,7 @@ class UringLoop final : public EventLoop {
     int fd = -1;
     uint32_t generation = 1;
   };
+  int wake_fd_ = -1;  // WatchWakeFd(); polled with a multishot poll
 
   // A CQE copied out of the ring, so the CQ slot is free before the handler runs.
   struct Completion {
@@ -129,6 +131,7 @@ class UringLoop final : public EventLoop {
   // SQEs.
   io_uring_sqe* GetSqe();
   void ArmAccept(uint32_t index);
+  void ArmWake();
   void ArmRecv(ConnectionId id, Connection& c);
   void StartSend(ConnectionId id, Connection& c);
   void CancelRecv(ConnectionId id, Connection& c);

@@ -66,6 +66,10 @@ class ScriptedHandler : public LoopHandler {
   std::atomic<bool> kill_flood{false};
   std::atomic<bool> reject_on_open{false};
   std::atomic<bool> stop_accepting_on_open{false};
+  // How long BeforeSleep lets the loop sleep.
+  std::atomic<int64_t> sleep_ms{2};
+  // A watched wake fd (EventLoop::WatchWakeFd), drained in BeforeSleep.
+  int wake_fd = -1;
 
   struct Observed {
     int opens = 0;
@@ -73,6 +77,7 @@ class ScriptedHandler : public LoopHandler {
     int errors = 0;  // callbacks that broke the contract
     uint64_t turns = 0;
     uint64_t lines = 0;
+    uint64_t wakes_drained = 0;  // sum of the wake fd's counter read in BeforeSleep
     std::vector<PeerInfo> peers;
   };
 
@@ -145,8 +150,13 @@ class ScriptedHandler : public LoopHandler {
     if (resume.exchange(false)) loop->PauseReading(paused_id_, false);
     if (kill_flood.exchange(false)) loop->Close(flood_id_, CloseMode::kNow);
     if (stop) loop->Stop();
-    Update([](Observed& o) { ++o.turns; });
-    return absl::Milliseconds(2);
+    uint64_t wakes = 0;  // eventfd counter: how many writes since the last drain
+    if (wake_fd >= 0 && read(wake_fd, &wakes, sizeof(wakes)) != sizeof(wakes)) wakes = 0;
+    Update([&](Observed& o) {
+      ++o.turns;
+      o.wakes_drained += wakes;
+    });
+    return absl::Milliseconds(sleep_ms.load());
   }
 
  private:
@@ -365,6 +375,10 @@ class EventLoopTest : public ::testing::TestWithParam<IoBackend> {
     ASSERT_TRUE(listening.ok()) << listening;
     port_ = loop_->bound_port();
     ASSERT_NE(port_, 0);
+    if (wake_fd_ >= 0) {
+      loop_->WatchWakeFd(wake_fd_);
+      handler_->wake_fd = wake_fd_;
+    }
     thread_ = std::thread([this] { run_status_ = loop_->Run(); });
   }
 
@@ -393,6 +407,7 @@ class EventLoopTest : public ::testing::TestWithParam<IoBackend> {
   std::thread thread_;
   absl::Status run_status_;
   int port_ = 0;
+  int wake_fd_ = -1;  // set before Start() to have the loop watch it
 };
 
 }  // namespace runnel::io::test_support

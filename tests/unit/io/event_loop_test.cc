@@ -6,9 +6,13 @@
 
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 
 namespace runnel::io {
 namespace {
@@ -17,6 +21,31 @@ using namespace test_support;  // NOLINT: the tests are written against it
 using std::chrono_literals::operator""s;
 
 // ---------------------------------------------------------------- data path
+
+TEST_P(EventLoopTest, WakeFdEndsALongSleepPromptly) {
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  ASSERT_GE(wake_fd_, 0);
+  Start();
+  ASSERT_TRUE(handler().WaitTurns(2));
+  handler().sleep_ms = 60'000;
+  // Within a few 2 ms turns the loop begins a 60 s sleep.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (uint64_t round = 1; round <= 3; ++round) {
+    const auto start = std::chrono::steady_clock::now();
+    const uint64_t one = 1;
+    ASSERT_EQ(write(wake_fd_, &one, sizeof(one)), static_cast<ssize_t>(sizeof(one)));
+    // The woken turn's BeforeSleep found the fd readable and drained it.
+    ASSERT_TRUE(handler().WaitFor(
+        [&](const ScriptedHandler::Observed& o) { return o.wakes_drained == round; }));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  }
+  handler().sleep_ms = 2;
+  handler().stop = true;
+  const uint64_t one = 1;
+  ASSERT_EQ(write(wake_fd_, &one, sizeof(one)), static_cast<ssize_t>(sizeof(one)));
+  StopLoop();
+  close(wake_fd_);
+}
 
 TEST_P(EventLoopTest, EchoesOneLineAndReportsAddresses) {
   Start();
