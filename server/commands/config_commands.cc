@@ -72,6 +72,8 @@ void ConfigSet(CommandContext& ctx) {
         return;
       }
       words = *std::move(split);
+      // CONFIG SET save "" clears the list, as Redis's split of "" does.
+      if (words.empty()) words.emplace_back();
     } else {
       words.emplace_back(ctx.arg(i + 1));
     }

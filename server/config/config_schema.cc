@@ -112,16 +112,68 @@ absl::Status CheckDaemonize(const Value& value) {
   return absl::OkStatus();
 }
 
+// The stream log is the only persistence and cannot be turned off.
+absl::Status CheckAppendonly(const Value& value) {
+  if (!std::get<bool>(value)) {
+    return absl::InvalidArgumentError(
+        "argument must be 'yes' in Runnel: the stream log is always on");
+  }
+  return absl::OkStatus();
+}
+
+// Redis's string2ll: optional '-', no '+', no leading zeros or spaces, no overflow.
+bool ParseStrictInt(std::string_view text, int64_t* out) {
+  if (text == "0") {
+    *out = 0;
+    return true;
+  }
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) text.remove_prefix(1);
+  if (text.empty() || text[0] < '1' || text[0] > '9') return false;
+  uint64_t magnitude = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (magnitude > (UINT64_MAX - digit) / 10) return false;
+    magnitude = magnitude * 10 + digit;
+  }
+  if (negative) {
+    if (magnitude > static_cast<uint64_t>(INT64_MAX) + 1) return false;
+    *out = static_cast<int64_t>(0 - magnitude);
+  } else {
+    if (magnitude > static_cast<uint64_t>(INT64_MAX)) return false;
+    *out = static_cast<int64_t>(magnitude);
+  }
+  return true;
+}
+
+// Redis's setConfigSaveOption: "seconds changes" pairs, seconds >= 1 and
+// changes >= 0 (Runnel keeps them only to print them back).
+absl::Status CheckSave(const Value& value) {
+  const auto& words = std::get<std::vector<std::string>>(value);
+  const absl::Status invalid = absl::InvalidArgumentError("Invalid save parameters");
+  if (words.size() % 2 != 0) return invalid;
+  for (size_t i = 0; i < words.size(); ++i) {
+    int64_t number = 0;
+    if (!ParseStrictInt(words[i], &number) || number < (i % 2 == 0 ? 1 : 0)) return invalid;
+  }
+  return absl::OkStatus();
+}
+
 static_assert(static_cast<int>(io::IoBackend::kEpoll) == 1, "io-backend enum_values order");
 static_assert(static_cast<int>(LogLevel::kNothing) == 4, "loglevel enum_values order");
+static_assert(static_cast<int>(AppendFsync::kNo) == 2, "appendfsync enum_values order");
 
 constexpr int64_t kIntMax = INT_MAX;
 constexpr int64_t kLongMax = LONG_MAX;
-constexpr int64_t kOneMb = 1024 * 1024;
+constexpr int64_t kOneKb = 1024;
+constexpr int64_t kOneMb = 1024 * kOneKb;
+constexpr int64_t kOneGb = 1024 * kOneMb;
 
 // Table order is the CONFIG GET order. Bounds, mutability and names follow
 // Redis 7 config.c, except that Runnel fixes port/bind/dir at start-up and
-// bounds hz to 1..500 rather than clamping it.
+// bounds hz to 1..500 rather than clamping it. segment-max-bytes and
+// open-segments-max are Runnel's own (the stream log's segment files).
 std::vector<OptionDef> BuildTable() {
   using enum Mutability;
   using enum OptionType;
@@ -137,6 +189,14 @@ std::vector<OptionDef> BuildTable() {
       // Data and databases.
       Plain(kString, "dir", kImmutable, Bind<&ServerConfig::dir>()),
       Integer("databases", kImmutable, 1, kIntMax, Bind<&ServerConfig::databases>()),
+      // Persistence.
+      Plain(kStringList, "save", kMutable, Bind<&ServerConfig::save>(), CheckSave),
+      Plain(kBool, "appendonly", kMutable, Bind<&ServerConfig::appendonly>(), CheckAppendonly),
+      Enum("appendfsync", kMutable, {"always", "everysec", "no"},
+           Bind<&ServerConfig::appendfsync>()),
+      Memory("segment-max-bytes", kMutable, 64 * kOneKb, kOneGb,
+             Bind<&ServerConfig::segment_max_bytes>()),
+      Integer("open-segments-max", kMutable, 16, 65536, Bind<&ServerConfig::open_segments_max>()),
       // Security.
       Sensitive(Plain(kString, "requirepass", kMutable, Bind<&ServerConfig::requirepass>())),
       // Protocol limits.
@@ -176,32 +236,6 @@ const OptionDef* DefFor(const OptionSpec& option) {
     if (def.spec.name == option.name) return &def;
   }
   return nullptr;
-}
-
-// Redis's string2ll: optional '-', no '+', no leading zeros or spaces, no overflow.
-bool ParseStrictInt(std::string_view text, int64_t* out) {
-  if (text == "0") {
-    *out = 0;
-    return true;
-  }
-  const bool negative = !text.empty() && text[0] == '-';
-  if (negative) text.remove_prefix(1);
-  if (text.empty() || text[0] < '1' || text[0] > '9') return false;
-  uint64_t magnitude = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (magnitude > (UINT64_MAX - digit) / 10) return false;
-    magnitude = magnitude * 10 + digit;
-  }
-  if (negative) {
-    if (magnitude > static_cast<uint64_t>(INT64_MAX) + 1) return false;
-    *out = static_cast<int64_t>(0 - magnitude);
-  } else {
-    if (magnitude > static_cast<uint64_t>(INT64_MAX)) return false;
-    *out = static_cast<int64_t>(magnitude);
-  }
-  return true;
 }
 
 absl::StatusOr<Value> ParseNumber(const OptionSpec& spec, const std::string& text) {

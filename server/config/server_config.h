@@ -15,6 +15,10 @@ namespace runnel::config {
 
 enum class LogLevel : uint8_t { kDebug, kVerbose, kNotice, kWarning, kNothing };
 
+// When the stream log is fsynced (Redis's appendfsync): before replying to
+// each write, once a second, or only when the kernel (or shutdown) does.
+enum class AppendFsync : uint8_t { kAlways, kEverysec, kNo };
+
 struct ServerConfig {
   // Network.
   int64_t port = 6379;
@@ -28,6 +32,15 @@ struct ServerConfig {
   // Data and databases.
   std::string dir = "./data";
   int64_t databases = 16;
+
+  // Persistence. The stream log is always on: `appendonly` is always true and
+  // `save` (RDB snapshot points, as "seconds changes" words) is accepted for
+  // redis.conf compatibility but never acted on.
+  std::vector<std::string> save;
+  bool appendonly = true;
+  AppendFsync appendfsync = AppendFsync::kEverysec;
+  int64_t segment_max_bytes = 64LL * 1024 * 1024;  // a segment file is rolled past this
+  int64_t open_segments_max = 1024;                // segment files mapped at once
 
   // Security.
   std::string requirepass;  // empty: no password

@@ -116,13 +116,16 @@ void MemorySection(Server& server, std::string& out) {
 }
 
 void PersistenceSection(Server& server, std::string& out) {
-  // Runnel persists through its logs (#3); it never loads a snapshot or
-  // rewrites an AOF, so these Redis fields are always 0.
+  // Runnel persists through its stream log, which is always on (aof_enabled)
+  // and recovered before the port opens (loading); it never writes a
+  // snapshot or rewrites an AOF. Fields in Redis 7's order.
   Field(out, "loading", 0);
   Field(out, "async_loading", 0);
+  Field(out, "rdb_changes_since_last_save", 0);
   Field(out, "rdb_bgsave_in_progress", 0);
-  Field(out, "aof_enabled", 0);
+  Field(out, "aof_enabled", 1);
   Field(out, "aof_rewrite_in_progress", 0);
+  Field(out, "aof_last_write_status", "ok");
 }
 
 void StatsSection(Server& server, std::string& out) {

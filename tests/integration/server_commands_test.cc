@@ -163,6 +163,59 @@ TEST_P(ServerCommandsTest, ConfigGetMatchesGlobsAndSetIsAtomic) {
   EXPECT_THAT(Run({"CONFIG", "GET", "port"}), MapLen(1));
 }
 
+// redis-benchmark and redis-cli --stat fetch these; their values are Redis's names.
+TEST_P(ServerCommandsTest, ConfigGetPersistenceOptions) {
+  RespValue got = Run({"CONFIG", "GET", "save", "appendonly", "appendfsync"});
+  ASSERT_THAT(got, ArrLen(6));
+  EXPECT_THAT(*got.Find("save"), IsBulk(""));
+  EXPECT_THAT(*got.Find("appendonly"), IsBulk("yes"));
+  EXPECT_THAT(*got.Find("appendfsync"), IsBulk("everysec"));
+  RespValue segments = Run({"CONFIG", "GET", "*segment*"});
+  ASSERT_THAT(segments, ArrLen(4));
+  EXPECT_THAT(*segments.Find("segment-max-bytes"), IsBulk("67108864"));
+  EXPECT_THAT(*segments.Find("open-segments-max"), IsBulk("1024"));
+}
+
+TEST_P(ServerCommandsTest, ConfigSetPersistenceOptions) {
+  EXPECT_THAT(Run({"CONFIG", "SET", "appendfsync", "always"}), IsSimple("OK"));
+  EXPECT_THAT(*Run({"CONFIG", "GET", "appendfsync"}).Find("appendfsync"), IsBulk("always"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "appendfsync", "sometimes"}),
+              IsError("ERR CONFIG SET failed (possibly related to argument 'appendfsync') - "
+                      "argument(s) must be one of the following: always, everysec, no"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "appendonly", "yes"}), IsSimple("OK"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "appendonly", "no"}),
+              IsError("ERR CONFIG SET failed (possibly related to argument 'appendonly') - "
+                      "argument must be 'yes' in Runnel: the stream log is always on"));
+  EXPECT_THAT(*Run({"CONFIG", "GET", "appendonly"}).Find("appendonly"), IsBulk("yes"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "save", "3600 1 300 100"}), IsSimple("OK"));
+  EXPECT_THAT(*Run({"CONFIG", "GET", "save"}).Find("save"), IsBulk("3600 1 300 100"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "save", ""}), IsSimple("OK"));
+  EXPECT_THAT(*Run({"CONFIG", "GET", "save"}).Find("save"), IsBulk(""));
+  EXPECT_THAT(Run({"CONFIG", "SET", "save", "900"}),
+              IsError("ERR CONFIG SET failed (possibly related to argument 'save') - "
+                      "Invalid save parameters"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "segment-max-bytes", "32mb", "open-segments-max", "64"}),
+              IsSimple("OK"));
+  EXPECT_THAT(*Run({"CONFIG", "GET", "segment-max-bytes"}).Find("segment-max-bytes"),
+              IsBulk("33554432"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "open-segments-max", "8"}),
+              IsError("ERR CONFIG SET failed (possibly related to argument 'open-segments-max') - "
+                      "argument must be between 16 and 65536 inclusive"));
+  EXPECT_THAT(*Run({"CONFIG", "GET", "open-segments-max"}).Find("open-segments-max"),
+              IsBulk("64"));
+}
+
+TEST_P(ServerCommandsTest, InfoPersistenceSaysTheLogIsOn) {
+  EXPECT_EQ(InfoField("persistence", "loading"), "0");
+  EXPECT_EQ(InfoField("persistence", "aof_enabled"), "1");
+  EXPECT_EQ(InfoField("persistence", "rdb_bgsave_in_progress"), "0");
+  EXPECT_EQ(InfoField("persistence", "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(InfoField("persistence", "aof_rewrite_in_progress"), "0");
+  EXPECT_EQ(InfoField("persistence", "aof_last_write_status"), "ok");
+  EXPECT_NE(Run({"INFO", "everything"}).str.find("# Persistence\r\nloading:0\r\n"),
+            std::string::npos);
+}
+
 TEST_P(ServerCommandsTest, ConfigRewriteNeedsAConfigFile) {
   EXPECT_THAT(Run({"CONFIG", "REWRITE"}), IsError("ERR The server is running without a config file"));
 }

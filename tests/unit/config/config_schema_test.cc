@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -39,7 +40,9 @@ TEST_F(ConfigSchemaTest, TableHoldsEveryOptionInOrder) {
   std::vector<std::string_view> names;
   for (const OptionSpec& spec : schema_.options()) names.push_back(spec.name);
   EXPECT_THAT(names, ElementsAre("port", "bind", "tcp-backlog", "maxclients", "timeout",
-                                 "tcp-keepalive", "io-backend", "dir", "databases", "requirepass",
+                                 "tcp-keepalive", "io-backend", "dir", "databases", "save",
+                                 "appendonly", "appendfsync", "segment-max-bytes",
+                                 "open-segments-max", "requirepass",
                                  "proto-max-bulk-len", "client-query-buffer-limit", "loglevel",
                                  "logfile", "daemonize", "pidfile", "hz"));
 }
@@ -66,7 +69,9 @@ TEST_F(ConfigSchemaTest, MutabilityMatchesRedisWhereRunnelAllowsChange) {
     EXPECT_EQ(Spec(name).mutability, Mutability::kImmutable) << name;
   }
   for (const char* name : {"maxclients", "timeout", "tcp-keepalive", "requirepass",
-                           "proto-max-bulk-len", "client-query-buffer-limit", "loglevel", "hz"}) {
+                           "proto-max-bulk-len", "client-query-buffer-limit", "loglevel", "hz",
+                           "save", "appendonly", "appendfsync", "segment-max-bytes",
+                           "open-segments-max"}) {
     EXPECT_EQ(Spec(name).mutability, Mutability::kMutable) << name;
   }
   EXPECT_TRUE(Spec("requirepass").sensitive);
@@ -85,6 +90,11 @@ TEST_F(ConfigSchemaTest, DefaultsFormatAsConfigGetPrintsThem) {
   EXPECT_EQ(Get("loglevel"), "notice");
   EXPECT_EQ(Get("daemonize"), "no");
   EXPECT_EQ(Get("hz"), "10");
+  EXPECT_EQ(Get("save"), "");
+  EXPECT_EQ(Get("appendonly"), "yes");
+  EXPECT_EQ(Get("appendfsync"), "everysec");
+  EXPECT_EQ(Get("segment-max-bytes"), "67108864");
+  EXPECT_EQ(Get("open-segments-max"), "1024");
 }
 
 TEST_F(ConfigSchemaTest, IntegerParsesLikeString2ll) {
@@ -160,6 +170,61 @@ TEST_F(ConfigSchemaTest, DaemonizeYesIsRefused) {
   EXPECT_FALSE(config_.daemonize);
 }
 
+TEST_F(ConfigSchemaTest, AppendonlyIsAlwaysYes) {
+  EXPECT_TRUE(config_.appendonly);
+  EXPECT_EQ(SetError("appendonly", "YES"), "");
+  EXPECT_EQ(SetError("appendonly", "no"),
+            "argument must be 'yes' in Runnel: the stream log is always on");
+  EXPECT_TRUE(config_.appendonly);
+  EXPECT_EQ(SetError("appendonly", "maybe"), "argument must be 'yes' or 'no'");
+}
+
+TEST_F(ConfigSchemaTest, AppendfsyncIsRedisPolicyEnum) {
+  EXPECT_EQ(config_.appendfsync, AppendFsync::kEverysec);
+  EXPECT_EQ(SetError("appendfsync", "ALWAYS"), "");
+  EXPECT_EQ(config_.appendfsync, AppendFsync::kAlways);
+  EXPECT_EQ(Get("appendfsync"), "always");
+  EXPECT_EQ(SetError("appendfsync", "no"), "");
+  EXPECT_EQ(config_.appendfsync, AppendFsync::kNo);
+  EXPECT_EQ(SetError("appendfsync", "sometimes"),
+            "argument(s) must be one of the following: always, everysec, no");
+  EXPECT_EQ(config_.appendfsync, AppendFsync::kNo);
+}
+
+TEST_F(ConfigSchemaTest, SaveTakesSecondsChangesPairsAndIsPrintedBack) {
+  EXPECT_TRUE(Set("save", {"3600", "1", "300", "100"}).ok());
+  EXPECT_THAT(config_.save, ElementsAre("3600", "1", "300", "100"));
+  EXPECT_EQ(Get("save"), "3600 1 300 100");
+  EXPECT_TRUE(Set("save", {""}).ok());  // save "" turns snapshots off, as in Redis
+  EXPECT_THAT(config_.save, IsEmpty());
+  EXPECT_EQ(Get("save"), "");
+  EXPECT_TRUE(Set("save", {"60", "0"}).ok());  // zero changes is allowed
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"900"}, {"0", "1"}, {"900", "-1"}, {"900", "x"}, {"1.5", "1"}}) {
+    EXPECT_EQ(Set("save", bad).message(), "Invalid save parameters") << absl::StrJoin(bad, " ");
+  }
+  EXPECT_THAT(config_.save, ElementsAre("60", "0"));
+}
+
+TEST_F(ConfigSchemaTest, SegmentLimitsAreBounded) {
+  EXPECT_EQ(SetError("segment-max-bytes", "128mb"), "");
+  EXPECT_EQ(config_.segment_max_bytes, 128LL * 1024 * 1024);
+  EXPECT_EQ(SetError("segment-max-bytes", "64kb"), "");
+  EXPECT_EQ(SetError("segment-max-bytes", "1gb"), "");
+  EXPECT_EQ(SetError("segment-max-bytes", "65535"),
+            "argument must be between 65536 and 1073741824 inclusive");
+  EXPECT_EQ(SetError("segment-max-bytes", "2gb"),
+            "argument must be between 65536 and 1073741824 inclusive");
+  EXPECT_EQ(config_.segment_max_bytes, 1024LL * 1024 * 1024);
+  EXPECT_EQ(SetError("open-segments-max", "16"), "");
+  EXPECT_EQ(config_.open_segments_max, 16);
+  EXPECT_EQ(SetError("open-segments-max", "65536"), "");
+  EXPECT_EQ(SetError("open-segments-max", "15"), "argument must be between 16 and 65536 inclusive");
+  EXPECT_EQ(SetError("open-segments-max", "65537"),
+            "argument must be between 16 and 65536 inclusive");
+  EXPECT_EQ(SetError("open-segments-max", "1k"), "argument couldn't be parsed into an integer");
+}
+
 TEST_F(ConfigSchemaTest, EnumByNameCaseInsensitive) {
   EXPECT_EQ(SetError("loglevel", "WARNING"), "");
   EXPECT_EQ(config_.loglevel, LogLevel::kWarning);
@@ -223,7 +288,9 @@ TEST_F(ConfigSchemaTest, SetAcceptsACopiedSpec) {
 
 TEST_F(ConfigSchemaTest, MatchGlobsNamesCaseInsensitivelyInTableOrder) {
   EXPECT_THAT(schema_.Match(config_, "*max*"),
-              ElementsAre(Pair("maxclients", "10000"), Pair("proto-max-bulk-len", "536870912")));
+              ElementsAre(Pair("maxclients", "10000"), Pair("segment-max-bytes", "67108864"),
+                          Pair("open-segments-max", "1024"),
+                          Pair("proto-max-bulk-len", "536870912")));
   EXPECT_EQ(schema_.Match(config_, "*MAX*"), schema_.Match(config_, "*max*"));
   EXPECT_THAT(schema_.Match(config_, "port"), ElementsAre(Pair("port", "6379")));
   EXPECT_THAT(schema_.Match(config_, "PORT"), ElementsAre(Pair("port", "6379")));
