@@ -275,6 +275,20 @@ absl::Status TruncateFile(const std::string& path, uint64_t size) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<uint64_t> GrowFile(const std::string& path, uint64_t size) {
+  const int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, "open", path);
+  FdCloser closer(fd);
+  struct stat info;
+  if (fstat(fd, &info) != 0) return ErrnoStatus(errno, "stat", path);
+  const auto before = static_cast<uint64_t>(info.st_size);
+  if (before < size) {
+    const int error = posix_fallocate(fd, 0, static_cast<off_t>(size));
+    if (error != 0) return ErrnoStatus(error, "fallocate", path);
+  }
+  return before;
+}
+
 absl::Status SyncFile(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus(errno, "open", path);

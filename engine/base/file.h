@@ -88,6 +88,9 @@ absl::StatusOr<uint64_t> AppendToFile(const std::string& path, std::string_view 
 // the directory.
 absl::Status WriteFileAtomically(const std::string& path, std::string_view data);
 absl::Status TruncateFile(const std::string& path, uint64_t size);
+// Grows `path` to `size` bytes, allocated on disk as MappedFile::Create
+// allocates (a longer file is left as it is); returns the size it had.
+absl::StatusOr<uint64_t> GrowFile(const std::string& path, uint64_t size);
 // fdatasync of a file by path (opens and closes it).
 absl::Status SyncFile(const std::string& path);
 

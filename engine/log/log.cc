@@ -20,6 +20,16 @@ namespace {
 
 std::string ParentOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
+// Whether a segment file has a non-zero byte past where its header ends.
+absl::StatusOr<bool> HasRecordBytes(const std::string& path) {
+  constexpr size_t kChunk = 1 << 20;
+  for (uint64_t offset = kSegmentHeaderSize;; offset += kChunk) {
+    ASSIGN_OR_RETURN(std::string bytes, base::ReadFileRange(path, offset, kChunk));
+    if (bytes.find_first_not_of('\0') != std::string::npos) return true;
+    if (bytes.size() < kChunk) return false;
+  }
+}
+
 }  // namespace
 
 Log::Log(std::string directory, const LogOptions& options)
@@ -71,6 +81,19 @@ absl::Status Log::LoadSegments(RecoveryReport* report) {
     }
     if (!segment.ok()) {
       if (!absl::IsDataLoss(segment.status())) return segment.status();
+      ASSIGN_OR_RETURN(const bool has_records, HasRecordBytes(path));
+      if (!has_records) {
+        // A roll cut short before the header reached the disk (Segment::Create
+        // writes it before any record): nothing in it was acknowledged, and
+        // its name is that of the ID being appended, which the next append needs.
+        RETURN_IF_ERROR(base::RemoveFile(path));
+        directory_unsynced_ = true;
+        if (report != nullptr) {
+          report->problems.push_back(RecoveryProblem{.kind = RecoveryProblem::Kind::kTornTail, .path = path,
+                                                     .reason = "segment without a header or records; removed"});
+        }
+        continue;
+      }
       // Reported, left in place for runnel-check and an operator, and skipped.
       if (report != nullptr) {
         report->problems.push_back(RecoveryProblem{.kind = RecoveryProblem::Kind::kCorruption,

@@ -96,7 +96,9 @@ absl::StatusOr<bool> Log::ScanSegment(size_t i, RecordId from, RecordId to, Scan
       }
     }
   }
-  if (segment.damaged_at().has_value()) {
+  // IDs increase, so only a range past the last valid record can hold
+  // entries in the damaged part.
+  if (segment.damaged_at().has_value() && to > segment.last_id()) {
     return absl::DataLossError(absl::StrFormat("corrupt segment %s at offset %d; entries after it are unreadable",
                                                segment.path(), *segment.damaged_at()));
   }

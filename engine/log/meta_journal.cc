@@ -3,6 +3,7 @@
 #include "engine/base/coding.h"
 #include "engine/base/file.h"
 #include "engine/base/status_macros.h"
+#include "engine/base/strings.h"
 #include "engine/log/record_reader.h"
 #include "engine/log/record_writer.h"
 
@@ -49,23 +50,38 @@ std::string FileHeader() {
 
 }  // namespace
 
+bool DecodeLogState(std::string_view payload, LogState* state) { return DecodeState(payload, state); }
+
 absl::StatusOr<MetaJournal> MetaJournal::Load(std::string path, RecoveryReport* report) {
   MetaJournal journal(std::move(path));
   absl::StatusOr<std::string> contents = base::ReadSmallFile(journal.path_);
   if (absl::IsNotFound(contents.status())) return journal;
   if (!contents.ok()) return contents.status();
-  journal.exists_ = true;
   const std::string_view data = *contents;
   auto problem = [&](RecoveryProblem::Kind kind, uint64_t offset, const char* reason) {
     if (report == nullptr) return;
     report->problems.push_back(RecoveryProblem{.kind = kind, .path = journal.path_, .offset = offset,
                                                .bytes_dropped = data.size() - offset, .reason = reason});
   };
+  if (data.find_first_not_of('\0') == std::string_view::npos) {
+    // Created, but its first write failed (a full disk: AppendToFile cuts the
+    // file back to empty) or never reached the disk: an empty journal, whose
+    // next write starts it afresh from offset 0.
+    if (!data.empty()) {
+      problem(RecoveryProblem::Kind::kTornTail, 0, "journal's first write never reached the disk");
+      RETURN_IF_ERROR(base::TruncateFile(journal.path_, 0));
+    }
+    return journal;
+  }
+  journal.exists_ = true;
   if (data.size() < kMetaHeaderSize || base::DecodeFixed64(data.data()) != kMetaMagic ||
       base::DecodeFixed32(data.data() + 8) != kFormatVersion) {
     // Without a trustworthy journal the stream's trims and deletions are
-    // unknown: say so loudly; the segments themselves are still served.
-    problem(RecoveryProblem::Kind::kCorruption, 0, "bad meta journal header");
+    // unknown: say so loudly, keep the damaged file beside it for an
+    // operator (".damaged"), and start a fresh journal so later trims and
+    // deletions are not written after bytes no reader accepts.
+    problem(RecoveryProblem::Kind::kCorruption, 0, "bad meta journal header; kept as meta.damaged");
+    RETURN_IF_ERROR(base::RenamePath(journal.path_, base::StrCat(journal.path_, ".damaged")));
     journal.exists_ = false;
     return journal;
   }

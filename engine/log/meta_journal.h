@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/btree_set.h"
@@ -39,10 +40,15 @@ struct LogState {
   friend bool operator==(const LogState&, const LogState&) = default;
 };
 
+// Decodes the payload of a kMetaState record; false when it is malformed.
+// The decoding Load applies, for runnel-check's read-only verifier (log_verifier.h).
+bool DecodeLogState(std::string_view payload, LogState* state);
+
 class MetaJournal {
  public:
-  // Replays `path` (a missing file is an empty journal). A torn tail is
-  // truncated and a damaged header reported, both in `report` (may be null).
+  // Replays `path` (a missing file, or one holding only zeros, is an empty
+  // journal). A torn tail is truncated and a damaged header reported, both
+  // in `report` (may be null).
   static absl::StatusOr<MetaJournal> Load(std::string path, RecoveryReport* report);
 
   const LogState& state() const { return state_; }

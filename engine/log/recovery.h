@@ -6,6 +6,9 @@
 //     a record that is not valid. Appends are sequential, so this is a write
 //     cut short by a crash; everything from that record on was never
 //     acknowledged as durable and is dropped (zeroed) so it cannot reappear.
+//     So is a roll or journal creation cut short: a segment file with neither
+//     a valid header nor records is removed, an all-zero meta journal emptied.
+//     A tail segment shorter than its capacity is grown back first.
 //   - corruption: an invalid record in a sealed segment, a bad segment header,
 //     or records out of order. Nothing is dropped silently: the problem is
 //     reported with its file and offset, and reads that reach it fail with

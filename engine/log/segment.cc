@@ -105,6 +105,7 @@ void Segment::set_appendable(bool appendable) {
 
 absl::Status Segment::Scan(ScanMode mode, RecoveryReport* report) {
   if (scanned_) return absl::OkStatus();
+  if (mode == ScanMode::kTail) RETURN_IF_ERROR(RestoreCapacity(report));
   ASSIGN_OR_RETURN(std::shared_ptr<const base::MappedFile> mapping, Map());
   index_.Clear();
   end_offset_ = kSegmentHeaderSize;
@@ -117,6 +118,22 @@ absl::Status Segment::Scan(ScanMode mode, RecoveryReport* report) {
     synced_offset_ = end_offset_;
   }
   return status;
+}
+
+absl::Status Segment::RestoreCapacity(RecoveryReport* report) {
+  // Create() allocates the whole file before writing the header, so no crash
+  // of ours leaves a short file with a header; a copy cut short or a damaged
+  // filesystem can. A mapping of it cannot take appends (a store past the end
+  // of the file is a SIGBUS): grow it back, and what it lost reads as zeros,
+  // so the scan recovers the records it still holds like any torn tail.
+  ASSIGN_OR_RETURN(const uint64_t size, base::GrowFile(path_, header_.capacity));
+  if (size >= header_.capacity) return absl::OkStatus();
+  if (report != nullptr) {
+    report->problems.push_back(RecoveryProblem{
+        .kind = RecoveryProblem::Kind::kTornTail, .path = path_, .offset = size,
+        .reason = absl::StrFormat("file shorter than its capacity %d; extended with zeros", header_.capacity)});
+  }
+  return absl::OkStatus();
 }
 
 const char* Segment::CheckRecord(const base::MappedFile& mapping, const RecordView& record) const {

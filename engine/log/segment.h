@@ -57,7 +57,8 @@ class Segment {
 
   enum class ScanMode : uint8_t {
     // The last segment: an invalid record is a torn tail. It and every byte
-    // after it are zeroed and reported; the scan then succeeds.
+    // after it are zeroed and reported; the scan then succeeds. A file
+    // shorter than its capacity is grown back to it first.
     kTail,
     // A sealed segment: an invalid record is corruption. It is reported and
     // DataLoss returned; the records before it stay readable.
@@ -108,6 +109,8 @@ class Segment {
   Segment(std::string path, const SegmentHeader& header, MappingCache* cache)
       : path_(std::move(path)), header_(header), cache_(cache) {}
 
+  // A tail file shorter than its capacity is grown back to it (and reported).
+  absl::Status RestoreCapacity(RecoveryReport* report);
   absl::Status ScanRecords(const base::MappedFile& mapping, ScanMode mode, RecoveryReport* report);
   // Why `record` cannot follow the records scanned so far, or nullptr.
   const char* CheckRecord(const base::MappedFile& mapping, const RecordView& record) const;

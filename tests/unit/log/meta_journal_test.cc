@@ -66,12 +66,17 @@ TEST_F(MetaJournalTest, TornTailIsTruncatedAndReported) {
   EXPECT_TRUE(again.clean());
 }
 
-TEST_F(MetaJournalTest, BadHeaderIsReportedAsCorruption) {
+TEST_F(MetaJournalTest, BadHeaderIsReportedKeptAsideAndAFreshJournalStarts) {
   ASSERT_TRUE(base::AppendToFile(Path(), std::string(40, 'x')).ok());
   RecoveryReport report;
-  Load(&report);
+  MetaJournal journal = Load(&report);
   ASSERT_EQ(report.problems.size(), 1u);
   EXPECT_EQ(report.problems[0].kind, RecoveryProblem::Kind::kCorruption);
+  EXPECT_TRUE(base::PathExists(Path() + ".damaged"));
+  ASSERT_TRUE(journal.AddDeleted({7, 0}).ok());
+  RecoveryReport again;
+  EXPECT_EQ(Load(&again).deleted().size(), 1u);
+  EXPECT_TRUE(again.clean()) << again.Describe();
 }
 
 TEST_F(MetaJournalTest, CompactionKeepsOnlyLiveState) {
