@@ -71,9 +71,14 @@ absl::Status Server::Start() {
   if (signal_fd_ < 0) return absl::InternalError(base::StrCat("signalfd: ", strerror(errno)));
   signal(SIGPIPE, SIG_IGN);
 
+  // The data is recovered before the port opens, as Redis loads before it
+  // accepts clients.
+  ASSIGN_OR_RETURN(storage_, durability::Storage::Open(config_));
+
   io::LoopOptions options;
   options.backend = config_.io_backend;
   ASSIGN_OR_RETURN(loop_, io::EventLoop::Create(options, this));
+  loop_->WatchWakeFd(storage_->sync_wake_fd());
   // With port 0 the kernel picks a port for the first address; every other
   // address then listens on that same port.
   int port = static_cast<int>(config_.port);
@@ -211,6 +216,7 @@ void Server::KillClient(Connection& conn, const Connection& caller) {
 
 void Server::OnConfigChanged() {
   base::SetLogLevel(static_cast<int>(config_.loglevel));
+  if (storage_ != nullptr) storage_->ApplyConfig(config_);
   for (auto& conn : connections_) {
     if (conn) conn->parser().set_limits(ParserLimitsFor(conn.get()));
   }
@@ -218,6 +224,7 @@ void Server::OnConfigChanged() {
 
 absl::Duration Server::BeforeSleep() {
   if (!paused_readers_.empty()) ResumeDrainedReaders();
+  storage_->BeforeSleep(config_.appendfsync);
   absl::Time now = absl::Now();
   absl::Duration period = CronPeriod(config_.hz);
   if (now - last_cron_ >= period) {
@@ -233,6 +240,7 @@ void Server::RunCron(absl::Time now) {
   stats_.output_bytes_per_sec.Sample(stats_.total_net_output_bytes, now);
   CheckSignals();
   CloseIdleClients(now);
+  storage_->Cron(config_.appendfsync, now);
   if (shutting_down_) AdvanceShutdown(now);
 }
 
@@ -268,8 +276,10 @@ void Server::RequestShutdown(std::string_view reason) {
 
 void Server::AdvanceShutdown(absl::Time now) {
   if (connection_count_ > 0 && now < shutdown_deadline_) return;
-  // TODO(#3): sync every log here once the engine holds data.
-  RUNNEL_LOG_NOTICE("Clients closed (%d left); stopping the event loop", connection_count_);
+  RUNNEL_LOG_NOTICE("Clients closed (%d left); syncing the stream log", connection_count_);
+  if (absl::Status synced = storage_->SyncAll(); !synced.ok()) {
+    RUNNEL_LOG_WARNING("Error syncing the stream log on shutdown: %s", synced.message());
+  }
   loop_->Stop();
 }
 

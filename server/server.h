@@ -26,6 +26,7 @@
 #include "server/config/config_schema.h"
 #include "server/config/server_config.h"
 #include "server/connection.h"
+#include "server/durability/storage.h"
 #include "server/info/server_stats.h"
 #include "server/io/event_loop.h"
 #include "server/resp/resp_writer.h"
@@ -71,6 +72,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   int database_count() const { return static_cast<int>(databases_.size()); }
   info::ServerStats& stats() { return stats_; }
   io::EventLoop& loop() { return *loop_; }
+  durability::Storage& storage() { return *storage_; }
   absl::Time start_time() const { return start_time_; }
   const std::string& run_id() const { return run_id_; }
   size_t blocked_clients() const { return blocked_clients_; }
@@ -105,6 +107,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   command::CommandTable commands_;
   std::vector<keyspace::Keyspace> databases_;
   info::ServerStats stats_;
+  std::unique_ptr<durability::Storage> storage_;
   std::unique_ptr<io::EventLoop> loop_;
 
   // Connections by loop slot; null where no client is.

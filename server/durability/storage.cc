@@ -1,0 +1,79 @@
+#include "server/durability/storage.h"
+
+#include <unistd.h>
+
+#include "engine/base/logging.h"
+#include "engine/base/status_macros.h"
+
+namespace runnel::durability {
+
+absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const config::ServerConfig& config) {
+  std::unique_ptr<Storage> storage(new Storage());
+  ASSIGN_OR_RETURN(storage->scheduler_, log::SyncScheduler::Create());
+  const log::LogManager::Options options{
+      .data_dir = config.dir,
+      .segment_max_bytes = static_cast<uint64_t>(config.segment_max_bytes),
+      .open_segments_max = static_cast<size_t>(config.open_segments_max),
+  };
+  ASSIGN_OR_RETURN(storage->manager_, log::LogManager::Create(options, storage->scheduler_.get()));
+
+  const absl::Time start = absl::Now();
+  log::RecoveryReport report;
+  RETURN_IF_ERROR(storage->manager_->OpenAll(
+      [&](int db, std::string key, std::unique_ptr<log::Log> log) { storage->streams_.push_back(std::move(log)); },
+      &report));
+  for (const log::RecoveryProblem& problem : report.problems) {
+    if (problem.kind == log::RecoveryProblem::Kind::kCorruption) {
+      RUNNEL_LOG_WARNING("%s", log::DescribeProblem(problem));
+    } else {
+      RUNNEL_LOG_NOTICE("%s", log::DescribeProblem(problem));
+    }
+  }
+  // Repairs made by recovery (zeroed torn tails) become durable with the first batch.
+  RUNNEL_LOG_NOTICE("DB loaded from disk: %d streams, %d segments, %d bytes of tails verified, %d problems, %.3f seconds",
+                    report.streams, report.segments, report.bytes_scanned, report.problems.size(),
+                    absl::ToDoubleSeconds(absl::Now() - start));
+  return storage;
+}
+
+Storage::~Storage() {
+  // Logs first: they unregister from the scheduler and the mapping cache.
+  streams_.clear();
+}
+
+void Storage::Reap() {
+  if (!scheduler_->busy()) return;
+  absl::Status status = scheduler_->Reap();
+  if (!scheduler_->busy()) last_sync_time_ = absl::Now();
+  if (status.ok()) return;
+  last_sync_ok_ = false;
+  RUNNEL_LOG_WARNING("Can't persist the stream log (%s): the kernel may have dropped the unsynced pages, "
+                     "so nothing written since the last successful sync can be promised. Exiting...",
+                     status.message());
+  // Like Redis under appendfsync always: exit rather than acknowledge writes
+  // that may never reach the disk. Recovery on restart keeps what verifies.
+  _exit(1);
+}
+
+void Storage::BeforeSleep(config::AppendFsync policy) {
+  Reap();
+  if (policy == config::AppendFsync::kAlways) scheduler_->StartBatch();
+}
+
+void Storage::Cron(config::AppendFsync policy, absl::Time now) {
+  if (policy != config::AppendFsync::kEverysec || now - last_everysec_batch_ < absl::Seconds(1)) return;
+  if (scheduler_->StartBatch()) last_everysec_batch_ = now;
+}
+
+void Storage::ApplyConfig(const config::ServerConfig& config) {
+  manager_->set_segment_max_bytes(static_cast<uint64_t>(config.segment_max_bytes));
+  manager_->set_open_segments_max(static_cast<size_t>(config.open_segments_max));
+}
+
+absl::Status Storage::SyncAll() {
+  absl::Status status = scheduler_->SyncAllNow();
+  if (status.ok()) last_sync_time_ = absl::Now();
+  return status;
+}
+
+}  // namespace runnel::durability
