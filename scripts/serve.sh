@@ -6,5 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh build
 cmake --preset release -DRUNNEL_BUILD_TESTS=OFF -DRUNNEL_BUILD_BENCH=OFF >/dev/null
-cmake --build build/release --target runnel-server -j"$(nproc)"
+cmake --build build/release --target runnel-server runnel-check -j"$(nproc)"
 exec build/release/server/runnel-server "$@"

@@ -25,7 +25,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 passed=0
 failed=0
 
-echo "== ctest (unit, integration, compat)"
+echo "== ctest (unit, integration, crash, compat)"
 ctest --test-dir build/asan --output-on-failure -j"$jobs" --timeout 300 | tee build/asan/ctest.log
 summary=$(grep -E "tests passed, [0-9]+ tests? failed out of [0-9]+" build/asan/ctest.log | tail -1)
 if [ -z "$summary" ]; then

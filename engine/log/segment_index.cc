@@ -11,11 +11,4 @@ const SegmentIndex::Point* SegmentIndex::FindFloor(RecordId id) const {
   return it == points_.begin() ? &points_.front() : &*(it - 1);
 }
 
-const SegmentIndex::Point* SegmentIndex::FindFloorByOffset(uint64_t offset) const {
-  if (points_.empty()) return nullptr;
-  auto it = std::upper_bound(points_.begin(), points_.end(), offset,
-                             [](uint64_t key, const Point& point) { return key < point.offset; });
-  return it == points_.begin() ? &points_.front() : &*(it - 1);
-}
-
 }  // namespace runnel::log

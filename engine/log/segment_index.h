@@ -36,8 +36,6 @@ class SegmentIndex {
   // The last point whose ID is <= id, or the first point when id is smaller
   // than every point; nullptr when the index is empty.
   const Point* FindFloor(RecordId id) const;
-  // The last point whose offset is <= offset (for backward scans).
-  const Point* FindFloorByOffset(uint64_t offset) const;
 
   const std::vector<Point>& points() const { return points_; }
   size_t size() const { return points_.size(); }
