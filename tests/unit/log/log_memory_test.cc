@@ -38,8 +38,8 @@ TEST(LogMemoryTest, AppendingHundredsOfMegabytesKeepsAnonymousMemoryFlat) {
   }
   const uint64_t after = AnonymousRss();
   EXPECT_EQ((*log)->length(), kEntries);
-  // The sparse index (one point per 64 KiB) is the only per-byte heap cost:
-  // about 100 KiB here. Allow a few MiB for the allocator.
+  // The sparse index (one point per 16 KiB) is the only per-byte heap cost:
+  // about 640 KiB here. Allow a few MiB for the allocator.
   uint64_t allowed = 4 << 20;
 #if defined(__SANITIZE_ADDRESS__)
   // ASan writes one shadow byte per 8 bytes of every new mapping: anonymous
