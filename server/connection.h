@@ -76,6 +76,9 @@ class Connection {
   bool authenticated = false;
   bool close_requested = false;  // QUIT, protocol error, CLIENT KILL of self
   bool reading_paused = false;   // too much output waits for the client to read it
+  // appendfsync always: the replies of this connection's writes are held
+  // until the sync thread completes this epoch (0: nothing held).
+  uint64_t sync_epoch = 0;
   std::string name;              // CLIENT SETNAME
   std::string lib_name;          // CLIENT SETINFO LIB-NAME
   std::string lib_version;       // CLIENT SETINFO LIB-VER

@@ -10,6 +10,7 @@
 #include "engine/base/strings.h"
 #include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
+#include "engine/stream/stream.h"
 #include "server/commands/families.h"
 #include "server/resp/error_text.h"
 
@@ -50,10 +51,14 @@ Server::Server(config::ServerConfig config)
   RegisterConfigCommands(commands_);
   RegisterCommandCommands(commands_);
   RegisterTransactionCommands(commands_);
+  RegisterStreamCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
 }
 
 Server::~Server() {
+  // Values before the storage their logs use; destroying a keyspace (rather
+  // than clearing it) keeps every stream's files for the next start.
+  databases_.clear();
   if (signal_fd_ >= 0) close(signal_fd_);
 }
 
@@ -73,7 +78,16 @@ absl::Status Server::Start() {
 
   // The data is recovered before the port opens, as Redis loads before it
   // accepts clients.
-  ASSIGN_OR_RETURN(storage_, durability::Storage::Open(config_));
+  ASSIGN_OR_RETURN(storage_, durability::Storage::Open(
+                                 config_, [this](int db, std::string key, std::unique_ptr<log::Log> log) {
+                                   if (db >= database_count()) {
+                                     // Kept on disk; served again once `databases` covers it.
+                                     RUNNEL_LOG_WARNING("Stream in database %d ignored: databases is %d", db,
+                                                        database_count());
+                                     return;
+                                   }
+                                   databases_[db].Set(key, std::make_unique<stream::Stream>(std::move(log)));
+                                 }));
 
   io::LoopOptions options;
   options.backend = config_.io_backend;
@@ -158,6 +172,14 @@ void Server::AfterInput(Connection& conn, Connection::InputStatus status) {
       loop_->Close(conn.id(), io::CloseMode::kNow);
       return;
   }
+  if (conn.sync_epoch > storage_->scheduler().completed_epoch()) {
+    // Held until its writes are durable; ReleaseSyncedReplies() sends it
+    // (and carries out a QUIT that came after the write).
+    if (std::find(sync_waiters_.begin(), sync_waiters_.end(), conn.id()) == sync_waiters_.end()) {
+      sync_waiters_.push_back(conn.id());
+    }
+    return;
+  }
   if (!conn.output().empty()) loop_->Flush(conn.id());
   if (conn.close_requested) {
     loop_->Close(conn.id(), io::CloseMode::kAfterFlush);
@@ -222,9 +244,26 @@ void Server::OnConfigChanged() {
   }
 }
 
+void Server::ReleaseSyncedReplies() {
+  const uint64_t completed = storage_->scheduler().completed_epoch();
+  size_t kept = 0;
+  for (io::ConnectionId id : sync_waiters_) {
+    Connection* conn = FindConnection(id);
+    if (conn == nullptr) continue;  // closed meanwhile
+    if (conn->sync_epoch > completed) {
+      sync_waiters_[kept++] = id;
+      continue;
+    }
+    conn->sync_epoch = 0;
+    AfterInput(*conn, Connection::InputStatus::kOk);
+  }
+  sync_waiters_.resize(kept);
+}
+
 absl::Duration Server::BeforeSleep() {
   if (!paused_readers_.empty()) ResumeDrainedReaders();
   storage_->BeforeSleep(config_.appendfsync);
+  if (!sync_waiters_.empty()) ReleaseSyncedReplies();
   absl::Time now = absl::Now();
   absl::Duration period = CronPeriod(config_.hz);
   if (now - last_cron_ >= period) {

@@ -93,6 +93,8 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   void AdvanceShutdown(absl::Time now);
   resp::ParserLimits ParserLimitsFor(const Connection* conn) const;
   void AfterInput(Connection& conn, Connection::InputStatus status);
+  // Sends the held output of connections whose writes are now durable.
+  void ReleaseSyncedReplies();
   void ResumeDrainedReaders();
 
   // Dispatch steps (server_dispatch.cc).
@@ -117,6 +119,8 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   size_t blocked_clients_ = 0;
   // Connections whose reading is paused until their output drains.
   std::vector<io::ConnectionId> paused_readers_;
+  // Connections whose replies wait for a group commit (appendfsync always).
+  std::vector<io::ConnectionId> sync_waiters_;
 
   absl::Time start_time_;
   std::string run_id_;

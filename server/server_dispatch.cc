@@ -44,6 +44,12 @@ void Server::Call(Connection& conn, const command::ResolvedCommand& command,
   conn.last_command = command.full_name;  // CLIENT LIST shows the running command
   command::CommandContext ctx(*this, conn, args, command, reply);
   command.spec->handler(ctx);
+  // appendfsync always: a write's reply waits for the group commit that
+  // covers it (docs/durability.md). Reads are not held.
+  if ((command.spec->flags & command::kWrite) && config_.appendfsync == config::AppendFsync::kAlways) {
+    const log::SyncScheduler& scheduler = storage_->scheduler();
+    if (scheduler.covering_epoch() > scheduler.completed_epoch()) conn.sync_epoch = scheduler.covering_epoch();
+  }
 
   auto elapsed = std::chrono::steady_clock::now() - started;
   command.stats.usec += std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();

@@ -19,14 +19,24 @@ Entry* Keyspace::Find(std::string_view key) {
 
 Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
   Entry& entry = entries_[key];
+  if (entry.value != nullptr) entry.value->Discard();
   entry.value = std::move(value);
   entry.expire_at_ms = 0;
   return entry;
 }
 
-bool Keyspace::Erase(std::string_view key) { return entries_.erase(key) > 0; }
+bool Keyspace::Erase(std::string_view key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return false;
+  it->second.value->Discard();
+  entries_.erase(it);
+  return true;
+}
 
-void Keyspace::Clear() { entries_.clear(); }
+void Keyspace::Clear() {
+  for (auto& [key, entry] : entries_) entry.value->Discard();
+  entries_.clear();
+}
 
 size_t Keyspace::expires_count() const {
   // TODO(#4): keep a count (or an expiry index) once keys can carry TTLs; a

@@ -27,6 +27,10 @@ class Value {
  public:
   virtual ~Value() = default;
   virtual ValueType type() const = 0;
+  // The key is being removed (DEL, FLUSHDB, an overwrite, expiry): release
+  // what outlives the process (a stream's files). Not called when the
+  // server merely exits, which destroys every value.
+  virtual void Discard() {}
 };
 
 struct Entry {
@@ -38,10 +42,11 @@ class Keyspace {
  public:
   // nullptr when absent.
   Entry* Find(std::string_view key);
-  // Inserts or replaces the value at `key`; clears any expiry.
+  // Inserts or replaces (discarding) the value at `key`; clears any expiry.
   Entry& Set(std::string_view key, std::unique_ptr<Value> value);
-  // Returns whether the key existed.
+  // Discards and removes `key`; returns whether it existed.
   bool Erase(std::string_view key);
+  // Discards and removes every key.
   void Clear();
 
   size_t size() const { return entries_.size(); }

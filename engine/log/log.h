@@ -87,6 +87,12 @@ class Log {
   // Removes the oldest entries until at most `max_length` remain; returns how
   // many. `limit` (approximate mode only, 0 = none) caps the removal.
   absl::StatusOr<uint64_t> TrimToLength(uint64_t max_length, TrimMode mode, uint64_t limit = 0);
+  // The ID of the live entry with `position` live entries before it
+  // (0 = the first); nullopt past the last. O(log n) plus one index interval
+  // per deleted entry in the way.
+  absl::StatusOr<std::optional<RecordId>> IdAtPosition(uint64_t position);
+  // Live entries with IDs below `id`.
+  absl::StatusOr<uint64_t> CountBefore(RecordId id);
 
   // Stream metadata (XSETID): raise the last ID, set entries-added, set the
   // largest deleted ID. Persisted in the meta journal.
@@ -124,6 +130,8 @@ class Log {
   absl::Status EnsureScanned(Segment& segment);
   // Ordinal (records appended before it) of the first record with ID >= id.
   absl::StatusOr<uint64_t> OrdinalOf(RecordId id);
+  // The ID of the record with this ordinal (records appended before it).
+  absl::StatusOr<RecordId> IdAtOrdinal(uint64_t ordinal);
   // Live entries of segment i (logical start and deletions applied).
   uint64_t LiveCount(size_t i) const;
   absl::Status DropSegmentsBelow(RecordId first_kept);

@@ -124,26 +124,54 @@ absl::StatusOr<uint64_t> Log::TrimToLength(uint64_t max_length, TrimMode mode, u
     if (keep == 0) return 0;
     return TrimBefore(segments_[keep]->base_id(), TrimMode::kExact);
   }
-  // Exact: skip whole segments by their live counts, then walk the entries
-  // of the segment where the new start falls.
-  size_t i = SegmentFor(journal_->state().logical_first);
-  for (; i + 1 < segments_.size(); ++i) {
-    const uint64_t live = LiveCount(i);
-    if (live > to_remove) break;
-    to_remove -= live;
-  }
-  std::optional<RecordId> first_kept;
-  RETURN_IF_ERROR(Scan(segments_[i]->base_id(), kMaxRecordId, ScanDirection::kForward,
-                       [&](RecordId id, EntryView&) {
-                         if (to_remove == 0) {
-                           first_kept = id;
-                           return false;
-                         }
-                         --to_remove;
-                         return true;
-                       }));
+  ASSIGN_OR_RETURN(std::optional<RecordId> first_kept, IdAtPosition(to_remove));
   // When everything goes, the start moves just past the last entry.
   return TrimBefore(first_kept.value_or(kMaxRecordId), TrimMode::kExact);
+}
+
+absl::StatusOr<RecordId> Log::IdAtOrdinal(uint64_t ordinal) {
+  auto it = std::upper_bound(segments_.begin(), segments_.end(), ordinal,
+                             [](uint64_t key, const std::unique_ptr<Segment>& s) { return key < s->first_ordinal(); });
+  if (it == segments_.begin()) return absl::InternalError("ordinal below the first segment");
+  Segment& segment = **(it - 1);
+  RETURN_IF_ERROR(EnsureScanned(segment));
+  const uint64_t wanted = ordinal - segment.first_ordinal();
+  if (wanted >= segment.record_count()) return absl::DataLossError("ordinal past a damaged segment's end");
+  ASSIGN_OR_RETURN(std::shared_ptr<const base::MappedFile> mapping, segment.Map());
+  const std::vector<SegmentIndex::Point>& points = segment.index().points();
+  auto point = std::upper_bound(points.begin(), points.end(), wanted,
+                                [](uint64_t key, const SegmentIndex::Point& p) { return key < p.ordinal; }) - 1;
+  uint64_t offset = point->offset;
+  RecordView record;
+  for (uint64_t at = point->ordinal; at <= wanted; ++at) {
+    record = ReadRecordAt(mapping->contents(), offset, ChecksumCheck::kSkip).record;
+    offset = record.end();
+  }
+  return record.id;
+}
+
+absl::StatusOr<std::optional<RecordId>> Log::IdAtPosition(uint64_t position) {
+  if (position >= length_) return std::optional<RecordId>();
+  const auto& deleted = journal_->deleted();
+  // Without deletions the entry is the record `position` records after the
+  // logical start. Each deleted ID below the candidate pushes it one further.
+  uint64_t skipped = 0;
+  for (;;) {
+    ASSIGN_OR_RETURN(RecordId candidate, IdAtOrdinal(journal_->state().logical_first_ordinal + position + skipped));
+    const auto below = static_cast<uint64_t>(std::distance(deleted.begin(), deleted.upper_bound(candidate)));
+    if (below == skipped && !deleted.contains(candidate)) return std::optional<RecordId>(candidate);
+    skipped = std::max(below, skipped + (deleted.contains(candidate) ? 1 : 0));
+  }
+}
+
+absl::StatusOr<uint64_t> Log::CountBefore(RecordId id) {
+  const RecordId first = journal_->state().logical_first;
+  if (id <= first) return 0;
+  ASSIGN_OR_RETURN(const uint64_t ordinal, OrdinalOf(id));
+  const auto& deleted = journal_->deleted();
+  const auto deleted_below = static_cast<uint64_t>(std::distance(deleted.begin(), deleted.lower_bound(id)));
+  const uint64_t records = ordinal - std::min(ordinal, journal_->state().logical_first_ordinal);
+  return records - std::min(records, deleted_below);
 }
 
 }  // namespace runnel::log

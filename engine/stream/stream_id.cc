@@ -48,16 +48,19 @@ void AppendId(std::string* out, StreamId id) { absl::StrAppendFormat(out, "%d-%d
 
 absl::StatusOr<ParsedId> ParseId(std::string_view text, IdSyntax syntax, uint64_t missing_seq) {
   ParsedId parsed;
-  if (syntax == IdSyntax::kExclusiveRangeBound && !text.empty() && text[0] == '(') {
+  if (syntax == IdSyntax::kExclusiveRangeBound && text.size() > 1 && text[0] == '(') {
     parsed.exclusive = true;
     text.remove_prefix(1);
   }
   const bool range = syntax == IdSyntax::kRangeBound || syntax == IdSyntax::kExclusiveRangeBound;
-  if (range && text == "-") {
+  // After "(" the ID is strict, as streamParseIntervalIDOrReply parses it:
+  // "(-" and "(+" are invalid.
+  const bool dash_and_plus = range && !parsed.exclusive;
+  if (dash_and_plus && text == "-") {
     parsed.id = kMinId;
     return parsed;
   }
-  if (range && text == "+") {
+  if (dash_and_plus && text == "+") {
     parsed.id = kMaxId;
     return parsed;
   }

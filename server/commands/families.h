@@ -7,10 +7,11 @@ namespace runnel {
 
 void RegisterConnectionCommands(command::CommandTable& table);   // PING ECHO QUIT HELLO AUTH SELECT RESET
 void RegisterServerCommands(command::CommandTable& table);       // INFO TIME SHUTDOWN
-void RegisterKeyspaceCommands(command::CommandTable& table);     // DBSIZE FLUSHDB FLUSHALL
+void RegisterKeyspaceCommands(command::CommandTable& table);     // DBSIZE FLUSHDB FLUSHALL TYPE EXISTS DEL UNLINK
 void RegisterClientCommands(command::CommandTable& table);       // CLIENT ...
 void RegisterConfigCommands(command::CommandTable& table);       // CONFIG ...
 void RegisterCommandCommands(command::CommandTable& table);      // COMMAND ...
 void RegisterTransactionCommands(command::CommandTable& table);  // MULTI EXEC DISCARD
+void RegisterStreamCommands(command::CommandTable& table);       // XADD XLEN XRANGE XREVRANGE XDEL XTRIM
 
 }  // namespace runnel

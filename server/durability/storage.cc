@@ -7,7 +7,8 @@
 
 namespace runnel::durability {
 
-absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const config::ServerConfig& config) {
+absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const config::ServerConfig& config,
+                                                       log::LogManager::FoundLog found) {
   std::unique_ptr<Storage> storage(new Storage());
   ASSIGN_OR_RETURN(storage->scheduler_, log::SyncScheduler::Create());
   const log::LogManager::Options options{
@@ -19,9 +20,7 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const config::ServerConfi
 
   const absl::Time start = absl::Now();
   log::RecoveryReport report;
-  RETURN_IF_ERROR(storage->manager_->OpenAll(
-      [&](int db, std::string key, std::unique_ptr<log::Log> log) { storage->streams_.push_back(std::move(log)); },
-      &report));
+  RETURN_IF_ERROR(storage->manager_->OpenAll(found, &report));
   for (const log::RecoveryProblem& problem : report.problems) {
     if (problem.kind == log::RecoveryProblem::Kind::kCorruption) {
       RUNNEL_LOG_WARNING("%s", log::DescribeProblem(problem));
@@ -34,11 +33,6 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const config::ServerConfi
                     report.streams, report.segments, report.bytes_scanned, report.problems.size(),
                     absl::ToDoubleSeconds(absl::Now() - start));
   return storage;
-}
-
-Storage::~Storage() {
-  // Logs first: they unregister from the scheduler and the mapping cache.
-  streams_.clear();
 }
 
 void Storage::Reap() {

@@ -32,12 +32,14 @@ namespace runnel::durability {
 class Storage {
  public:
   // Opens the data directory `config.dir` and recovers every stream in it,
-  // logging what recovery found. Fails on I/O errors (an unwritable data
-  // directory), never on damaged streams (they are reported and skipped).
-  static absl::StatusOr<std::unique_ptr<Storage>> Open(const config::ServerConfig& config);
+  // handing each to `found` and logging what recovery found. Fails on I/O
+  // errors (an unwritable data directory), never on damaged streams (they
+  // are reported and skipped).
+  static absl::StatusOr<std::unique_ptr<Storage>> Open(const config::ServerConfig& config,
+                                                       log::LogManager::FoundLog found);
   Storage(const Storage&) = delete;
   Storage& operator=(const Storage&) = delete;
-  ~Storage();
+  ~Storage() = default;
 
   int sync_wake_fd() const { return scheduler_->wake_fd(); }
   // Once per loop turn: collect a finished batch; under `always` start the next.
@@ -53,7 +55,6 @@ class Storage {
   log::LogManager& logs() { return *manager_; }
   bool last_sync_ok() const { return last_sync_ok_; }
   absl::Time last_sync_time() const { return last_sync_time_; }
-  size_t stream_count() const { return streams_.size(); }
 
  private:
   Storage() = default;
@@ -61,9 +62,6 @@ class Storage {
 
   std::unique_ptr<log::SyncScheduler> scheduler_;
   std::unique_ptr<log::LogManager> manager_;
-  // The recovered streams. TODO(#4): they become stream values of the
-  // keyspace (one index of keys) when the stream commands arrive.
-  std::vector<std::unique_ptr<log::Log>> streams_;
   absl::Time last_everysec_batch_ = absl::InfinitePast();
   absl::Time last_sync_time_ = absl::InfinitePast();
   bool last_sync_ok_ = true;

@@ -9,4 +9,8 @@ std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view comm
                       sub.substr(0, 128), "'. Try ", base::AsciiUpper(command), " HELP.");
 }
 
+std::string EngineError(const absl::Status& status) {
+  return base::StrCat("ERR ", base::ToStd(status.message()));
+}
+
 }  // namespace runnel::resp

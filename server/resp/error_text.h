@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
+
 namespace runnel::resp {
 
 inline constexpr std::string_view kSyntaxError = "ERR syntax error";
@@ -35,6 +37,13 @@ inline constexpr std::string_view kHelloNoAuth =
     "<proto> AUTH <user> <pass> option can be used to authenticate the client and select the "
     "RESP protocol version at the same time";
 inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
+
+inline constexpr std::string_view kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+
+// The reply for an engine error: Redis's "ERR " and the status message,
+// which the engine words as Redis does (stream ID errors, a full disk).
+std::string EngineError(const absl::Status& status);
 
 // "ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CMD> HELP."
 std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view command);

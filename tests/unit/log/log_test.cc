@@ -254,6 +254,21 @@ TEST_F(LogTest, TornTailIsDroppedAndReported) {
   EXPECT_EQ(reopened->length(), 10u);
 }
 
+TEST_F(LogTest, PositionsAndCountsSkipDeletedAndTrimmedEntries) {
+  auto log = Create();
+  Fill(*log, 1, 3000);
+  ASSERT_TRUE(log->TrimBefore({101, 0}, TrimMode::kExact).ok());
+  for (uint64_t ms : {101, 150, 151, 2000}) ASSERT_TRUE(*log->Delete({ms, 0}));
+  EXPECT_EQ(*log->IdAtPosition(0), (RecordId{102, 0}));
+  EXPECT_EQ(*log->IdAtPosition(47), (RecordId{149, 0}));
+  EXPECT_EQ(*log->IdAtPosition(48), (RecordId{152, 0}));
+  EXPECT_EQ(*log->IdAtPosition(log->length() - 1), (RecordId{3000, 0}));
+  EXPECT_EQ(*log->IdAtPosition(log->length()), std::nullopt);
+  EXPECT_EQ(*log->CountBefore({152, 0}), 48u);
+  EXPECT_EQ(*log->CountBefore({50, 0}), 0u);
+  EXPECT_EQ(*log->CountBefore(kMaxRecordId), log->length());
+}
+
 // The worked example of docs/storage-format.md, byte for byte (checksums aside).
 TEST_F(LogTest, StorageFormatDocExampleMatchesTheBytesWritten) {
   auto log = Create();

@@ -40,6 +40,10 @@ TEST(StreamIdTest, RangeBoundsAcceptDashPlusAndIncompleteIds) {
   ASSERT_TRUE(exclusive.ok());
   EXPECT_TRUE(exclusive->exclusive);
   EXPECT_TRUE(Rejected("(5-3", IdSyntax::kRangeBound));
+  EXPECT_TRUE(Rejected("(-", IdSyntax::kExclusiveRangeBound));
+  EXPECT_TRUE(Rejected("(+", IdSyntax::kExclusiveRangeBound));
+  EXPECT_TRUE(Rejected("(", IdSyntax::kExclusiveRangeBound));
+  EXPECT_EQ(Parse("(7", IdSyntax::kExclusiveRangeBound, UINT64_MAX), (StreamId{7, UINT64_MAX}));
   EXPECT_TRUE(Rejected("5-*", IdSyntax::kRangeBound));
   EXPECT_TRUE(Rejected("*", IdSyntax::kRangeBound));
 }

@@ -1,0 +1,48 @@
+#include "engine/stream/stream.h"
+
+#include "engine/base/logging.h"
+#include "engine/base/status_macros.h"
+
+namespace runnel::stream {
+
+void Stream::Discard() {
+  if (absl::Status status = log_->Destroy(); !status.ok()) {
+    // The key is gone either way; files left behind are removed at the next
+    // start only if renamed, so say where they are.
+    RUNNEL_LOG_WARNING("Removing the files of a deleted stream (%s): %s", log_->directory(), status.message());
+  }
+}
+
+absl::StatusOr<StreamId> Stream::Add(const ParsedId& requested, std::span<const log::FieldValue> fields,
+                                     uint64_t now_ms) {
+  ASSIGN_OR_RETURN(const StreamId id, NextId(requested, log_->last_id(), now_ms));
+  RETURN_IF_ERROR(log_->Append(id, fields));
+  return id;
+}
+
+absl::StatusOr<uint64_t> Stream::Trim(const TrimSpec& spec) {
+  ASSIGN_OR_RETURN(const uint64_t remove, EntriesToTrim(spec, *log_));
+  if (remove == 0) return 0;
+  ASSIGN_OR_RETURN(const std::optional<StreamId> first_kept, log_->IdAtPosition(remove));
+  return log_->TrimBefore(first_kept.value_or(kMaxId), log::TrimMode::kExact);
+}
+
+absl::StatusOr<uint64_t> Stream::Delete(std::span<const StreamId> ids) {
+  uint64_t deleted = 0;
+  for (StreamId id : ids) {
+    ASSIGN_OR_RETURN(const bool was_live, log_->Delete(id));
+    deleted += was_live ? 1 : 0;
+  }
+  return deleted;
+}
+
+absl::Status Stream::Range(StreamId start, StreamId end, log::ScanDirection direction, uint64_t count,
+                           log::EntryVisitor visitor) {
+  uint64_t visited = 0;
+  return log_->Scan(start, end, direction, [&](log::RecordId id, log::EntryView& entry) {
+    if (!visitor(id, entry)) return false;
+    return count == 0 || ++visited < count;
+  });
+}
+
+}  // namespace runnel::stream
