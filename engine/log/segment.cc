@@ -18,6 +18,9 @@ namespace {
 // madvise instead of 256 page faults per MiB.
 constexpr uint64_t kPrefaultBytes = 1 << 20;
 
+// Segments up to this size are read into a buffer to be scanned, not mapped.
+constexpr uint64_t kReadToScanBytes = 256 << 10;
+
 bool IsEntry(RecordType type) {
   return type == RecordType::kEntry || type == RecordType::kEntrySameFields;
 }
@@ -105,13 +108,30 @@ void Segment::set_appendable(bool appendable) {
 
 absl::Status Segment::Scan(ScanMode mode, RecoveryReport* report) {
   if (scanned_) return absl::OkStatus();
-  if (mode == ScanMode::kTail) RETURN_IF_ERROR(RestoreCapacity(report));
-  ASSIGN_OR_RETURN(std::shared_ptr<const base::MappedFile> mapping, Map());
+  // A small segment is read rather than mapped: at start-up every stream's
+  // tail is scanned, and for 100,000 small streams a map, first touch and
+  // unmap each (the mapping cache keeps only open-segments-max) cost far
+  // more than a read. The segment maps on its first append or read.
+  std::shared_ptr<const base::MappedFile> mapping;
+  std::string copy;
+  std::string_view data;
+  if (header_.capacity <= kReadToScanBytes && mapping_ == nullptr) {
+    ASSIGN_OR_RETURN(copy, base::ReadFileRange(path_, 0, header_.capacity));
+    if (copy.size() < header_.capacity && mode == ScanMode::kTail) {
+      RETURN_IF_ERROR(RestoreCapacity(report));
+      copy.resize(header_.capacity, '\0');  // what the file lost reads as zeros
+    }
+    data = copy;
+  } else {
+    if (mode == ScanMode::kTail) RETURN_IF_ERROR(RestoreCapacity(report));
+    ASSIGN_OR_RETURN(mapping, Map());
+    data = mapping->contents();
+  }
   index_.Clear();
   end_offset_ = kSegmentHeaderSize;
   record_count_ = 0;
   last_names_offset_ = 0;
-  absl::Status status = ScanRecords(*mapping, mode, report);
+  absl::Status status = ScanRecords(data, mode, report);
   // A damaged sealed segment is scanned too: its valid prefix stays readable.
   if (status.ok() || damaged_at_.has_value()) {
     scanned_ = true;
@@ -136,7 +156,7 @@ absl::Status Segment::RestoreCapacity(RecoveryReport* report) {
   return absl::OkStatus();
 }
 
-const char* Segment::CheckRecord(const base::MappedFile& mapping, const RecordView& record) const {
+const char* Segment::CheckRecord(std::string_view data, const RecordView& record) const {
   if (!IsEntry(record.type)) return "not an entry record";
   if (record_count_ == 0 && record.id != header_.base_id) return "first record's ID differs from the segment's base ID";
   if (record_count_ > 0 && record.id <= last_id_) return "record IDs out of order";
@@ -149,13 +169,12 @@ const char* Segment::CheckRecord(const base::MappedFile& mapping, const RecordVi
     return "same-fields entry without its names record";
   }
   // The names record was itself checked when the scan passed it.
-  const ReadResult names = ReadRecordAt(mapping.contents(), last_names_offset_, ChecksumCheck::kSkip);
+  const ReadResult names = ReadRecordAt(data, last_names_offset_, ChecksumCheck::kSkip);
   const auto field_count = static_cast<uint64_t>(ValidateEntry(names.record.payload));
   return ValidateSameFields(record.payload, field_count) ? nullptr : "malformed same-fields entry";
 }
 
-absl::Status Segment::ScanRecords(const base::MappedFile& mapping, ScanMode mode, RecoveryReport* report) {
-  const std::string_view data = mapping.contents();
+absl::Status Segment::ScanRecords(std::string_view data, ScanMode mode, RecoveryReport* report) {
   uint64_t offset = kSegmentHeaderSize;
   const char* reason = nullptr;
   for (;;) {
@@ -165,7 +184,7 @@ absl::Status Segment::ScanRecords(const base::MappedFile& mapping, ScanMode mode
       reason = result.reason;
       break;
     }
-    reason = CheckRecord(mapping, result.record);
+    reason = CheckRecord(data, result.record);
     if (reason != nullptr) break;
     index_.Observe(result.record.id, offset, record_count_);
     if (result.record.type == RecordType::kEntry) last_names_offset_ = offset;
@@ -194,8 +213,9 @@ absl::Status Segment::ScanRecords(const base::MappedFile& mapping, ScanMode mode
   }
   // Everything from `offset` on was never acknowledged as durable: zero it so
   // that no later append can be followed by a stale record that happens to
-  // verify. The mapping is writable: the tail segment is the appendable one.
-  if (mapping_ != nullptr && mapping_->writable()) {
+  // verify. The tail segment is the appendable one, so it maps writable.
+  if (appendable_) {
+    RETURN_IF_ERROR(Map().status());
     std::memset(mapping_->mutable_data() + offset, 0, garbage_end - offset);
     RETURN_IF_ERROR(mapping_->Sync(offset, garbage_end - offset));
   }

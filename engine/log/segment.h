@@ -111,9 +111,10 @@ class Segment {
 
   // A tail file shorter than its capacity is grown back to it (and reported).
   absl::Status RestoreCapacity(RecoveryReport* report);
-  absl::Status ScanRecords(const base::MappedFile& mapping, ScanMode mode, RecoveryReport* report);
+  // `data` is the whole file (a mapping, or a copy of a small one).
+  absl::Status ScanRecords(std::string_view data, ScanMode mode, RecoveryReport* report);
   // Why `record` cannot follow the records scanned so far, or nullptr.
-  const char* CheckRecord(const base::MappedFile& mapping, const RecordView& record) const;
+  const char* CheckRecord(std::string_view data, const RecordView& record) const;
 
   std::string path_;
   SegmentHeader header_;
