@@ -60,6 +60,14 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(std::string directory, const LogO
   RETURN_IF_ERROR(log->RecoverTail(report));
   // Segments wholly below the logical start outlived a trim cut short by a crash.
   RETURN_IF_ERROR(log->DropSegmentsBelow(log->journal_->state().logical_first));
+  const RecordId last_record =
+      log->segments_.empty() ? kMinRecordId : log->segments_.back()->last_id();
+  ASSIGN_OR_RETURN(const uint64_t phantoms, log->journal_->ForgetDeletedAbove(last_record));
+  if (phantoms > 0 && report != nullptr) {
+    report->problems.push_back(RecoveryProblem{
+        .kind = RecoveryProblem::Kind::kTornTail, .path = log->journal_->path(),
+        .reason = absl::StrFormat("%d deleted IDs above the last entry forgotten (the entries were lost)", phantoms)});
+  }
   log->RecomputeLength();
   if (report != nullptr) {
     ++report->streams;
@@ -142,6 +150,13 @@ void Log::MarkDirty() {
 RecordId Log::last_id() const {
   RecordId last = journal_->state().last_id_floor;
   if (!segments_.empty() && segments_.back()->record_count() > 0) last = std::max(last, segments_.back()->last_id());
+  // Everything below the logical start was trimmed, so the last ID is at
+  // least the one before it; otherwise (segments lost to damage) a new
+  // entry could land below the start and be invisible.
+  const RecordId first = journal_->state().logical_first;
+  if (first != kMinRecordId) {
+    last = std::max(last, first.seq > 0 ? RecordId{first.ms, first.seq - 1} : RecordId{first.ms - 1, UINT64_MAX});
+  }
   return last;
 }
 

@@ -167,6 +167,15 @@ absl::Status MetaJournal::Compact() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<uint64_t> MetaJournal::ForgetDeletedAbove(RecordId last) {
+  auto first_phantom = deleted_.upper_bound(last);
+  const auto count = static_cast<uint64_t>(std::distance(first_phantom, deleted_.end()));
+  if (count == 0) return 0;
+  deleted_.erase(first_phantom, deleted_.end());
+  RETURN_IF_ERROR(Compact());
+  return count;
+}
+
 void MetaJournal::CollectSync(std::vector<SyncAction>* actions) {
   if (!unsynced_) return;
   actions->push_back(SyncAction{.kind = SyncAction::Kind::kFile, .path = path_});

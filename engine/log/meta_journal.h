@@ -60,6 +60,12 @@ class MetaJournal {
   // compacts the file when it has grown well past the live state.
   absl::Status ForgetDeletedBefore(RecordId first);
 
+  // Deleted IDs above `last` name no record: the segments lost what the
+  // journal kept (a power loss syncs files in no particular order). They are
+  // forgotten, in the file too, so a later entry with such an ID is not
+  // born deleted. Returns how many.
+  absl::StatusOr<uint64_t> ForgetDeletedAbove(RecordId last);
+
   void CollectSync(std::vector<SyncAction>* actions);
   bool has_unsynced() const { return unsynced_; }
   const std::string& path() const { return path_; }

@@ -269,6 +269,43 @@ TEST_F(LogTest, PositionsAndCountsSkipDeletedAndTrimmedEntries) {
   EXPECT_EQ(*log->CountBefore(kMaxRecordId), log->length());
 }
 
+// A power loss can keep a journal's deletion but lose the segment bytes of
+// the entry it deleted; a new entry with that ID must not be born deleted.
+TEST_F(LogTest, DeletedIdsAboveTheLastEntryAreForgottenAtOpen) {
+  std::string path;
+  uint64_t end_of_five = 0;
+  {
+    auto log = Create();
+    Fill(*log, 1, 5);
+    end_of_five = log->segment(0).end_offset();
+    Fill(*log, 6, 6);
+    ASSERT_TRUE(*log->Delete({6, 0}));
+    path = log->segment(0).path();
+  }
+  testing::ZeroRange(path, end_of_five, testing::FileSize(path));
+  RecoveryReport report;
+  auto log = Reopen(&report);
+  EXPECT_EQ(log->length(), 5u);
+  Fill(*log, 6, 6);
+  EXPECT_EQ(log->length(), 6u);
+  auto reopened = Reopen();
+  EXPECT_EQ(reopened->length(), 6u);
+  EXPECT_EQ(Millis(ReadAll(*reopened)).back(), 6u);
+}
+
+TEST_F(LogTest, AnEntryCannotLandBelowTheLogicalStart) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 5);
+    ASSERT_TRUE(log->TrimBefore({3, 0}, TrimMode::kExact).ok());
+  }
+  // The segment is lost; the journal's logical start (3-0) survives.
+  ASSERT_TRUE(base::RemoveFile(Dir() + "/" + SegmentFileName({1, 0})).ok());
+  auto log = Reopen();
+  EXPECT_GE(log->last_id(), (RecordId{2, UINT64_MAX}));
+  EXPECT_TRUE(absl::IsFailedPrecondition(AppendEntry(*log, {2, 0}, {{"f", "v"}})));
+}
+
 // The worked example of docs/storage-format.md, byte for byte (checksums aside).
 TEST_F(LogTest, StorageFormatDocExampleMatchesTheBytesWritten) {
   auto log = Create();
