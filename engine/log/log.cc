@@ -102,7 +102,9 @@ absl::Status Log::LoadSegments(RecoveryReport* report) {
         }
         continue;
       }
-      // Reported, left in place for runnel-check and an operator, and skipped.
+      // Reported, left in place for runnel-check and an operator, and
+      // remembered: a read whose range reaches it fails instead of skipping it.
+      unreadable_.push_back(UnreadableSegment{*base_id, path});
       if (report != nullptr) {
         report->problems.push_back(RecoveryProblem{.kind = RecoveryProblem::Kind::kCorruption,
                                                    .path = path, .reason = std::string(segment.status().message())});

@@ -139,7 +139,17 @@ class Log {
                                    EntryVisitor visitor);
   bool IsLive(RecordId id) const;
 
+  // Segment files whose header could not be read: their entries (from the
+  // base ID in the file name up to the next segment) are unreadable.
+  struct UnreadableSegment {
+    RecordId base_id;
+    std::string path;
+  };
+  // DataLoss when [from, to] reaches an unreadable segment.
+  absl::Status CheckReadable(RecordId from, RecordId to) const;
+
   std::string directory_;
+  std::vector<UnreadableSegment> unreadable_;
   const LogOptions* options_;  // owned by the caller (the LogManager); outlives the log
   std::deque<std::unique_ptr<Segment>> segments_;  // increasing base IDs; the last takes appends
   std::unique_ptr<MetaJournal> journal_;

@@ -30,10 +30,29 @@ absl::Status Log::EnsureScanned(Segment& segment) {
   return absl::OkStatus();
 }
 
+absl::Status Log::CheckReadable(RecordId from, RecordId to) const {
+  for (const UnreadableSegment& bad : unreadable_) {
+    // It covers [its base ID, the next readable segment's base ID).
+    RecordId end = kMaxRecordId;
+    for (const std::unique_ptr<Segment>& segment : segments_) {
+      if (segment->base_id() > bad.base_id) {
+        end = segment->base_id();
+        break;
+      }
+    }
+    if (bad.base_id <= to && from < end) {
+      return absl::DataLossError(absl::StrFormat("segment %s is unreadable (bad header); its entries are lost",
+                                                 bad.path));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Log::Scan(RecordId from, RecordId to, ScanDirection direction, EntryVisitor visitor) {
-  if (segments_.empty() || from > to) return absl::OkStatus();
   from = std::max(from, journal_->state().logical_first);
   if (from > to) return absl::OkStatus();
+  if (!unreadable_.empty()) RETURN_IF_ERROR(CheckReadable(from, to));
+  if (segments_.empty()) return absl::OkStatus();
   if (direction == ScanDirection::kForward) {
     for (size_t i = SegmentFor(from); i < segments_.size(); ++i) {
       ASSIGN_OR_RETURN(bool go_on, ScanSegment(i, from, to, direction, visitor));

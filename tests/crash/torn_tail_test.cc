@@ -434,6 +434,16 @@ TEST_F(TornTailTest, BadHeaderOfASealedSegmentIsReportedAsCorruption) {
   EXPECT_EQ(report.problems[0].path, path);
   EXPECT_TRUE(base::PathExists(path));  // left for runnel-check and an operator
   EXPECT_EQ(log->last_id(), originals_.back().id);
+  // A read that reaches its entries fails loudly rather than skipping them;
+  // one that ends before them does not.
+  absl::Status status;
+  ReadAll(*log, kMinRecordId, kMaxRecordId, ScanDirection::kForward, &status);
+  EXPECT_TRUE(absl::IsDataLoss(status)) << status;
+  EXPECT_NE(std::string(status.message()).find(path), std::string::npos) << status;
+  ReadAll(*log, kMinRecordId, kMaxRecordId, ScanDirection::kBackward, &status);
+  EXPECT_TRUE(absl::IsDataLoss(status)) << status;
+  ReadAll(*log, kMinRecordId, originals_.front().id, ScanDirection::kForward, &status);
+  EXPECT_TRUE(status.ok()) << status;
 }
 
 class MetaJournalTailTest : public TornTailTest {
