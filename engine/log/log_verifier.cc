@@ -98,42 +98,23 @@ JournalSummary VerifyJournal(const std::string& path, std::vector<RecoveryProble
     return summary;
   }
   const std::string_view data = *contents;
-  // As MetaJournal::Load: an empty or all-zero journal is one whose first
-  // write never reached the disk, a torn tail when it holds any bytes.
-  if (data.find_first_not_of('\0') == std::string_view::npos) {
-    if (!data.empty()) problems->push_back(TornTail(path, 0, data.size(), "journal's first write never reached the disk"));
-    return summary;
-  }
-  if (data.size() < kMetaHeaderSize || base::DecodeFixed64(data.data()) != kMetaMagic ||
-      base::DecodeFixed32(data.data() + 8) != kFormatVersion) {
-    problems->push_back(Corruption(path, 0, "bad meta journal header"));
-    return summary;
-  }
-  absl::btree_set<RecordId> deleted;
-  uint64_t offset = kMetaHeaderSize;
-  const char* torn_reason = nullptr;
-  for (;;) {
-    const ReadResult result = ReadRecordAt(data, offset, ChecksumCheck::kVerify);
-    if (result.outcome == ReadOutcome::kEnd) {
-      if (offset < data.size()) torn_reason = "partial record at the end";
+  // Classified as MetaJournal::Load classifies it (the same ParseJournal).
+  JournalContents parsed = ParseJournal(data);
+  switch (parsed.header) {
+    case JournalContents::Header::kEmpty:
+      if (!data.empty()) problems->push_back(TornTail(path, 0, data.size(), "journal's first write never reached the disk"));
+      return summary;
+    case JournalContents::Header::kBad:
+      problems->push_back(Corruption(path, 0, "bad meta journal header"));
+      return summary;
+    case JournalContents::Header::kValid:
       break;
-    }
-    if (result.outcome == ReadOutcome::kInvalid) {
-      torn_reason = result.reason;
-      break;
-    }
-    const RecordView& record = result.record;
-    if (record.type == RecordType::kMetaDelete) {
-      deleted.insert(record.id);
-    } else if (record.type != RecordType::kMetaState || !DecodeLogState(record.payload, &summary.state)) {
-      torn_reason = "unexpected or malformed record";
-      break;
-    }
-    offset = record.end();
   }
-  if (torn_reason != nullptr) {
-    problems->push_back(TornTail(path, offset, data.size() - offset, torn_reason));
+  if (parsed.torn_reason != nullptr) {
+    problems->push_back(TornTail(path, parsed.valid_end, data.size() - parsed.valid_end, parsed.torn_reason));
   }
+  summary.state = parsed.state;
+  const absl::btree_set<RecordId>& deleted = parsed.deleted;
   summary.live_deleted =
       static_cast<uint64_t>(std::distance(deleted.lower_bound(summary.state.logical_first), deleted.end()));
   return summary;

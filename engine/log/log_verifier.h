@@ -4,7 +4,7 @@
 // Recovery (Log::Open) reads segment headers and the tail segment only, and
 // repairs what it finds; the verifier reads everything and repairs nothing.
 // It opens every file read-only and reuses the engine's own parsing
-// (Segment::Scan, record_reader.h, entry_codec.h, DecodeLogState), so it
+// (Segment::Scan, record_reader.h, entry_codec.h, ParseJournal), so it
 // accepts exactly what the engine accepts. For every stream it checks:
 //   - each segment: header (magic, version, checksum), base ID equal to the
 //     file name, file size equal to the header's capacity;

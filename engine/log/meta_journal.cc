@@ -50,71 +50,83 @@ std::string FileHeader() {
 
 }  // namespace
 
-bool DecodeLogState(std::string_view payload, LogState* state) { return DecodeState(payload, state); }
-
-absl::StatusOr<MetaJournal> MetaJournal::Load(std::string path, RecoveryReport* report) {
-  MetaJournal journal(std::move(path));
-  absl::StatusOr<std::string> contents = base::ReadSmallFile(journal.path_);
-  if (absl::IsNotFound(contents.status())) return journal;
-  if (!contents.ok()) return contents.status();
-  const std::string_view data = *contents;
-  auto problem = [&](RecoveryProblem::Kind kind, uint64_t offset, const char* reason) {
-    if (report == nullptr) return;
-    report->problems.push_back(RecoveryProblem{.kind = kind, .path = journal.path_, .offset = offset,
-                                               .bytes_dropped = data.size() - offset, .reason = reason});
-  };
-  if (data.find_first_not_of('\0') == std::string_view::npos) {
-    // Created, but its first write failed (a full disk: AppendToFile cuts the
-    // file back to empty) or never reached the disk: an empty journal, whose
-    // next write starts it afresh from offset 0.
-    if (!data.empty()) {
-      problem(RecoveryProblem::Kind::kTornTail, 0, "journal's first write never reached the disk");
-      RETURN_IF_ERROR(base::TruncateFile(journal.path_, 0));
-    }
-    return journal;
-  }
-  journal.exists_ = true;
+JournalContents ParseJournal(std::string_view data) {
+  JournalContents contents;
+  if (data.find_first_not_of('\0') == std::string_view::npos) return contents;
   if (data.size() < kMetaHeaderSize || base::DecodeFixed64(data.data()) != kMetaMagic ||
       base::DecodeFixed32(data.data() + 8) != kFormatVersion) {
-    // Without a trustworthy journal the stream's trims and deletions are
-    // unknown: say so loudly, keep the damaged file beside it for an
-    // operator (".damaged"), and start a fresh journal so later trims and
-    // deletions are not written after bytes no reader accepts.
-    problem(RecoveryProblem::Kind::kCorruption, 0, "bad meta journal header; kept as meta.damaged");
-    RETURN_IF_ERROR(base::RenamePath(journal.path_, base::StrCat(journal.path_, ".damaged")));
-    journal.exists_ = false;
-    return journal;
+    contents.header = JournalContents::Header::kBad;
+    return contents;
   }
+  contents.header = JournalContents::Header::kValid;
   uint64_t offset = kMetaHeaderSize;
-  const char* torn_reason = nullptr;
   for (;;) {
     const ReadResult result = ReadRecordAt(data, offset, ChecksumCheck::kVerify);
     if (result.outcome == ReadOutcome::kEnd) {
-      if (offset < data.size()) torn_reason = "partial record at the end";
+      if (offset < data.size()) contents.torn_reason = "partial record at the end";
       break;
     }
     if (result.outcome == ReadOutcome::kInvalid) {
-      torn_reason = result.reason;
+      contents.torn_reason = result.reason;
       break;
     }
     const RecordView& record = result.record;
     if (record.type == RecordType::kMetaDelete) {
-      journal.deleted_.insert(record.id);
-    } else if (record.type != RecordType::kMetaState || !DecodeState(record.payload, &journal.state_)) {
-      torn_reason = "unexpected or malformed record";
+      contents.deleted.insert(record.id);
+    } else if (record.type != RecordType::kMetaState || !DecodeState(record.payload, &contents.state)) {
+      contents.torn_reason = "unexpected or malformed record";
       break;
     }
-    ++journal.records_in_file_;
+    ++contents.records;
     offset = record.end();
   }
-  if (torn_reason != nullptr) {
+  contents.valid_end = offset;
+  return contents;
+}
+
+absl::StatusOr<MetaJournal> MetaJournal::Load(std::string path, RecoveryReport* report) {
+  MetaJournal journal(std::move(path));
+  absl::StatusOr<std::string> bytes = base::ReadSmallFile(journal.path_);
+  if (absl::IsNotFound(bytes.status())) return journal;
+  if (!bytes.ok()) return bytes.status();
+  const uint64_t size = bytes->size();
+  auto problem = [&](RecoveryProblem::Kind kind, uint64_t offset, const char* reason) {
+    if (report == nullptr) return;
+    report->problems.push_back(RecoveryProblem{.kind = kind, .path = journal.path_, .offset = offset,
+                                               .bytes_dropped = size - offset, .reason = reason});
+  };
+  JournalContents contents = ParseJournal(*bytes);
+  switch (contents.header) {
+    case JournalContents::Header::kEmpty:
+      // Created, but its first write failed (a full disk: AppendToFile cuts
+      // the file back to empty) or never reached the disk: an empty journal,
+      // whose next write starts it afresh from offset 0.
+      if (size > 0) {
+        problem(RecoveryProblem::Kind::kTornTail, 0, "journal's first write never reached the disk");
+        RETURN_IF_ERROR(base::TruncateFile(journal.path_, 0));
+      }
+      return journal;
+    case JournalContents::Header::kBad:
+      // Without a trustworthy journal the stream's trims and deletions are
+      // unknown: say so loudly, keep the damaged file beside it for an
+      // operator (".damaged"), and start a fresh journal so later trims and
+      // deletions are not written after bytes no reader accepts.
+      problem(RecoveryProblem::Kind::kCorruption, 0, "bad meta journal header; kept as meta.damaged");
+      RETURN_IF_ERROR(base::RenamePath(journal.path_, base::StrCat(journal.path_, ".damaged")));
+      return journal;
+    case JournalContents::Header::kValid:
+      break;
+  }
+  journal.exists_ = true;
+  journal.state_ = contents.state;
+  journal.records_in_file_ = contents.records;
+  if (contents.torn_reason != nullptr) {
     // Appends are sequential: an invalid record is a write cut short.
-    problem(RecoveryProblem::Kind::kTornTail, offset, torn_reason);
-    RETURN_IF_ERROR(base::TruncateFile(journal.path_, offset));
+    problem(RecoveryProblem::Kind::kTornTail, contents.valid_end, contents.torn_reason);
+    RETURN_IF_ERROR(base::TruncateFile(journal.path_, contents.valid_end));
   }
-  for (auto it = journal.deleted_.begin(); it != journal.deleted_.end() && *it < journal.state_.logical_first;) {
-    it = journal.deleted_.erase(it);
-  }
+  contents.deleted.erase(contents.deleted.begin(), contents.deleted.lower_bound(journal.state_.logical_first));
+  journal.deleted_ = std::move(contents.deleted);
   return journal;
 }
 

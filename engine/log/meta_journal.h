@@ -40,9 +40,23 @@ struct LogState {
   friend bool operator==(const LogState&, const LogState&) = default;
 };
 
-// Decodes the payload of a kMetaState record; false when it is malformed.
-// The decoding Load applies, for runnel-check's read-only verifier (log_verifier.h).
-bool DecodeLogState(std::string_view payload, LogState* state);
+// What a journal file's bytes say, parsed without repairing anything: the
+// one parse shared by MetaJournal::Load (which then repairs) and the
+// read-only verifier (log_verifier.h).
+struct JournalContents {
+  enum class Header : uint8_t {
+    kEmpty,  // no bytes, or only zeros: the first write never reached the disk
+    kBad,    // not a version-1 journal header
+    kValid,
+  };
+  Header header = Header::kEmpty;
+  LogState state;
+  absl::btree_set<RecordId> deleted;  // every deletion record, trimmed or not
+  uint64_t records = 0;
+  uint64_t valid_end = 0;             // end of the last valid record
+  const char* torn_reason = nullptr;  // set when bytes past valid_end are not records
+};
+JournalContents ParseJournal(std::string_view data);
 
 class MetaJournal {
  public:
