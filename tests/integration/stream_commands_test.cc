@@ -1,93 +1,16 @@
 // XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM and the keyspace commands TYPE,
-// EXISTS, DEL, UNLINK through the server, then the same streams across
-// restarts (clean and SIGKILL) of one data directory. Every expected reply
-// and error text was checked against redis-server 7.0.15.
-#include <signal.h>
-
-#include <chrono>
-#include <cstdint>
-#include <cstdlib>
-#include <filesystem>
-#include <optional>
-#include <regex>
+// EXISTS, DEL, UNLINK through the server. Every expected reply and error
+// text was checked against redis-server 7.0.15.
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "tests/integration/server_harness.h"
+#include "tests/integration/stream_test_support.h"
 
 namespace runnel::testing {
 namespace {
 
 using namespace std::string_literals;
 
-constexpr char kTopItem[] =
-    "ERR The ID specified in XADD is equal or smaller than the target stream top item";
-constexpr char kZeroId[] = "ERR The ID specified in XADD must be greater than 0-0";
-constexpr char kInvalidId[] = "ERR Invalid stream ID specified as stream command argument";
-constexpr char kNotInteger[] = "ERR value is not an integer or out of range";
-constexpr char kMaxId[] = "18446744073709551615-18446744073709551615";
-
-// An XRANGE entry: its ID and its field, value, field, value...
-using Entry = std::pair<std::string, std::vector<std::string>>;
-using Entries = std::vector<Entry>;
-
-// The entries of an XRANGE/XREVRANGE reply, which must be an array of
-// [bulk id, [bulk field, bulk value, ...]].
-Entries ToEntries(const RespValue& reply) {
-  Entries out;
-  EXPECT_EQ(reply.type, RespValue::Type::kArray) << reply;
-  for (const RespValue& e : reply.elements) {
-    if (e.type != RespValue::Type::kArray || e.elements.size() != 2 ||
-        e.elements[0].type != RespValue::Type::kBulk ||
-        e.elements[1].type != RespValue::Type::kArray) {
-      ADD_FAILURE() << "not an [id, [field, value...]] entry: " << e;
-      continue;
-    }
-    Entry entry{e.elements[0].str, {}};
-    for (const RespValue& item : e.elements[1].elements) {
-      EXPECT_EQ(item.type, RespValue::Type::kBulk) << item;
-      entry.second.push_back(item.str);
-    }
-    out.push_back(std::move(entry));
-  }
-  return out;
-}
-
-std::vector<std::string> ToIds(const RespValue& reply) {
-  std::vector<std::string> ids;
-  for (const Entry& e : ToEntries(reply)) ids.push_back(e.first);
-  return ids;
-}
-
-// "ms-seq" as numbers, for ordering checks; {0, 0} (with a failure) otherwise.
-std::pair<uint64_t, uint64_t> SplitId(const std::string& id) {
-  static const std::regex kId("([0-9]+)-([0-9]+)");
-  std::smatch m;
-  if (!std::regex_match(id, m, kId)) {
-    ADD_FAILURE() << "not an ms-seq ID: " << id;
-    return {0, 0};
-  }
-  return {std::stoull(m[1]), std::stoull(m[2])};
-}
-
-class StreamCommandsTest : public ServerTest {
- protected:
-  // r: 1-0 f=1, 1-1 f=2, 2-0 f=3, 3-5 f=4, 5-0 f=5.
-  void AddFive() {
-    const char* ids[] = {"1-0", "1-1", "2-0", "3-5", "5-0"};
-    for (int i = 0; i < 5; ++i) {
-      ASSERT_THAT(Run({"XADD", "r", ids[i], "f", std::to_string(i + 1)}), IsBulk(ids[i]));
-    }
-  }
-  // `key` with entries 1-0 ... n-0, each f=<i>.
-  void AddNumbered(const std::string& key, int n) {
-    for (int i = 1; i <= n; ++i) {
-      const std::string id = std::to_string(i) + "-0";
-      ASSERT_THAT(Run({"XADD", key, id, "f", std::to_string(i)}), IsBulk(id));
-    }
-  }
-};
 RUNNEL_BACKEND_TESTS(StreamCommandsTest);
 
 // ---- XADD ----
@@ -496,12 +419,6 @@ TEST_P(StreamCommandsTest, EachDatabaseHasItsOwnStreams) {
 
 // Keys that a naive key-to-path mapping would confuse, escape through, or
 // not fit in one file name.
-std::vector<std::string> AwkwardKeys() {
-  return {"a/b",  "a%2Fb", "a%2fb", "a\\b", "A/B",   "a", "a/b\0c"s, "a/b\0d"s,
-          "../x", ".",     "..",    "",     "\xff\xfe", std::string(300, 'k'),
-          std::string(299, 'k') + "/"};
-}
-
 TEST_P(StreamCommandsTest, BinaryKeysAreDistinctStreams) {
   const std::vector<std::string> keys = AwkwardKeys();
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -560,158 +477,6 @@ TEST_P(StreamCommandsTest, XaddArityErrorWhileQueuingAbortsExec) {
               IsError("ERR wrong number of arguments for 'xadd' command"));
   EXPECT_THAT(Run({"EXEC"}), IsError("EXECABORT Transaction discarded because of previous errors."));
   EXPECT_THAT(Run({"EXISTS", "s"}), IsInt(0));
-}
-
-// ---- Restarts over one data directory ----
-
-class StreamRestartTest : public StreamCommandsTest {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/runnel-stream-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    root_ = pattern;
-    StartServer({.args = DirArgs()});
-  }
-  void TearDown() override {
-    StreamCommandsTest::TearDown();
-    if (!root_.empty()) std::filesystem::remove_all(root_);
-  }
-
-  std::vector<std::string> DirArgs() const {
-    std::vector<std::string> args = {"--dir", root_ + "/data"};
-    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-    return args;
-  }
-  // SIGTERM (a clean exit is expected), then a new server on the same data.
-  void Restart() { StartServer({.args = DirArgs()}); }
-  void KillAndRestart() {
-    client_.reset();
-    EXPECT_EQ(server_->Stop(SIGKILL), 128 + SIGKILL);
-    server_.reset();
-    StartServer({.args = DirArgs()});
-  }
-
-  std::string root_;
-  std::vector<std::string> extra_args_;
-};
-RUNNEL_BACKEND_TESTS(StreamRestartTest);
-
-TEST_P(StreamRestartTest, EntriesAndTheTopIdSurviveARestart) {
-  ASSERT_THAT(Run({"XADD", "s", "1-0", "f\0"s, "v\0\xff"s, "", ""}), IsBulk("1-0"));
-  for (int i = 2; i <= 50; ++i) {
-    ASSERT_THAT(Run({"XADD", "s", std::to_string(i) + "-*", "n", std::to_string(i)}),
-                IsBulk(std::to_string(i) + "-0"));
-  }
-  ASSERT_THAT(Run({"XADD", "s", "50-7", "n", "last"}), IsBulk("50-7"));
-  ASSERT_THAT(Run({"SELECT", "3"}), IsSimple("OK"));
-  ASSERT_THAT(Run({"XADD", "s", "9-9", "db", "3"}), IsBulk("9-9"));
-  ASSERT_THAT(Run({"SELECT", "0"}), IsSimple("OK"));
-  const Entries before = ToEntries(Run({"XRANGE", "s", "-", "+"}));
-  ASSERT_EQ(before.size(), 51u);
-
-  Restart();
-  EXPECT_EQ(ToEntries(Run({"XRANGE", "s", "-", "+"})), before);
-  EXPECT_EQ(ToEntries(Run({"XREVRANGE", "s", "+", "-", "COUNT", "1"})),
-            (Entries{{"50-7", {"n", "last"}}}));
-  EXPECT_THAT(Run({"XLEN", "s"}), IsInt(51));
-  EXPECT_THAT(Run({"TYPE", "s"}), IsSimple("stream"));
-  EXPECT_THAT(Run({"XADD", "s", "50-7", "n", "again"}), IsError(kTopItem));
-  EXPECT_THAT(Run({"XADD", "s", "50-*", "n", "next"}), IsBulk("50-8"));
-  EXPECT_THAT(Run({"DBSIZE"}), IsInt(1));
-  ASSERT_THAT(Run({"SELECT", "3"}), IsSimple("OK"));
-  EXPECT_EQ(ToEntries(Run({"XRANGE", "s", "-", "+"})), (Entries{{"9-9", {"db", "3"}}}));
-}
-
-TEST_P(StreamRestartTest, DeletedKeysStayGoneAfterARestart) {
-  AddNumbered("a", 3);
-  AddNumbered("b", 3);
-  AddNumbered("c", 1);
-  ASSERT_THAT(Run({"DEL", "a"}), IsInt(1));
-  ASSERT_THAT(Run({"UNLINK", "b"}), IsInt(1));
-  Restart();
-  EXPECT_THAT(Run({"EXISTS", "a", "b", "c"}), IsInt(1));
-  EXPECT_THAT(Run({"TYPE", "a"}), IsSimple("none"));
-  EXPECT_THAT(Run({"XLEN", "b"}), IsInt(0));
-  EXPECT_THAT(Run({"DBSIZE"}), IsInt(1));
-  EXPECT_THAT(Run({"XADD", "a", "1-0", "f", "fresh"}), IsBulk("1-0"));
-  // And a key re-created after DEL holds only its new entries.
-  Restart();
-  EXPECT_EQ(ToEntries(Run({"XRANGE", "a", "-", "+"})), (Entries{{"1-0", {"f", "fresh"}}}));
-}
-
-TEST_P(StreamRestartTest, FlushallStaysFlushedAfterARestart) {
-  AddNumbered("a", 2);
-  ASSERT_THAT(Run({"SELECT", "2"}), IsSimple("OK"));
-  AddNumbered("b", 2);
-  ASSERT_THAT(Run({"FLUSHALL"}), IsSimple("OK"));
-  Restart();
-  EXPECT_THAT(Run({"DBSIZE"}), IsInt(0));
-  ASSERT_THAT(Run({"SELECT", "2"}), IsSimple("OK"));
-  EXPECT_THAT(Run({"DBSIZE"}), IsInt(0));
-}
-
-TEST_P(StreamRestartTest, TrimsAndDeletesSurviveARestart) {
-  AddNumbered("t", 10);
-  ASSERT_THAT(Run({"XTRIM", "t", "MAXLEN", "8"}), IsInt(2));   // 3..10
-  ASSERT_THAT(Run({"XTRIM", "t", "MINID", "4"}), IsInt(1));    // 4..10
-  ASSERT_THAT(Run({"XDEL", "t", "6-0", "10-0"}), IsInt(2));    // 4 5 7 8 9
-  AddNumbered("m", 5);
-  ASSERT_THAT(Run({"XADD", "m", "MAXLEN", "2", "6-0", "f", "6"}), IsBulk("6-0"));
-  AddNumbered("e", 2);
-  ASSERT_THAT(Run({"XDEL", "e", "1-0", "2-0"}), IsInt(2));
-
-  Restart();
-  EXPECT_EQ(ToIds(Run({"XRANGE", "t", "-", "+"})),
-            (std::vector<std::string>{"4-0", "5-0", "7-0", "8-0", "9-0"}));
-  EXPECT_THAT(Run({"XLEN", "t"}), IsInt(5));
-  // The deleted top entry still bounds the next ID.
-  EXPECT_THAT(Run({"XADD", "t", "10-0", "f", "x"}), IsError(kTopItem));
-  EXPECT_EQ(ToIds(Run({"XRANGE", "m", "-", "+"})), (std::vector<std::string>{"5-0", "6-0"}));
-  // A stream emptied by XDEL still exists, with its top ID.
-  EXPECT_THAT(Run({"EXISTS", "e"}), IsInt(1));
-  EXPECT_THAT(Run({"XLEN", "e"}), IsInt(0));
-  EXPECT_THAT(Run({"XADD", "e", "2-0", "f", "x"}), IsError(kTopItem));
-}
-
-TEST_P(StreamRestartTest, AcknowledgedXaddsSurviveSigkillUnderAppendfsyncAlways) {
-  extra_args_ = {"--appendfsync", "always"};
-  Restart();
-  // 400 pipelined XADDs; the server is killed after 200 replies. Those 200
-  // must survive; of the rest, whatever survives is a prefix.
-  std::string batch;
-  for (int i = 1; i <= 400; ++i) {
-    batch += RespClient::Encode({"XADD", "k", std::to_string(i) + "-1", "n", std::to_string(i)});
-  }
-  client_->SendRaw(batch);
-  for (int i = 1; i <= 200; ++i) {
-    std::optional<RespValue> reply = client_->Read();
-    ASSERT_TRUE(reply.has_value()) << i;
-    ASSERT_THAT(*reply, IsBulk(std::to_string(i) + "-1"));
-  }
-  KillAndRestart();
-  const std::vector<std::string> ids = ToIds(Run({"XRANGE", "k", "-", "+"}));
-  ASSERT_GE(ids.size(), 200u);
-  ASSERT_LE(ids.size(), 400u);
-  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(ids[i], std::to_string(i + 1) + "-1");
-  EXPECT_THAT(Run({"XLEN", "k"}), IsInt(static_cast<int64_t>(ids.size())));
-  EXPECT_THAT(Run({"XADD", "k", ids.back(), "n", "again"}), IsError(kTopItem));
-}
-
-TEST_P(StreamRestartTest, BinaryKeysSurviveARestart) {
-  const std::vector<std::string> keys = AwkwardKeys();
-  for (size_t i = 0; i < keys.size(); ++i) {
-    ASSERT_THAT(Run({"XADD", keys[i], "1-0", "key", std::to_string(i)}), IsBulk("1-0")) << i;
-  }
-  ASSERT_THAT(Run({"DEL", "a/b\0c"s}), IsInt(1));
-  Restart();
-  EXPECT_THAT(Run({"DBSIZE"}), IsInt(static_cast<int64_t>(keys.size() - 1)));
-  EXPECT_THAT(Run({"EXISTS", "a/b\0c"s}), IsInt(0));
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i] == "a/b\0c"s) continue;
-    EXPECT_EQ(ToEntries(Run({"XRANGE", keys[i], "-", "+"})),
-              (Entries{{"1-0", {"key", std::to_string(i)}}}))
-        << i;
-  }
 }
 
 }  // namespace
