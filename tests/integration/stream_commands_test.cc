@@ -417,8 +417,7 @@ TEST_P(StreamCommandsTest, EachDatabaseHasItsOwnStreams) {
   EXPECT_THAT(Run({"XLEN", "s"}), IsInt(2));
 }
 
-// Keys that a naive key-to-path mapping would confuse, escape through, or
-// not fit in one file name.
+// Every awkward key is a stream of its own, named back exactly.
 TEST_P(StreamCommandsTest, BinaryKeysAreDistinctStreams) {
   const std::vector<std::string> keys = AwkwardKeys();
   for (size_t i = 0; i < keys.size(); ++i) {
