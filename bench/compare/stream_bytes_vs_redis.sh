@@ -37,21 +37,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {  # a random port that nothing answers on
-  while true; do
-    local p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-}
+. bench/compare/server_helpers.sh  # the scripts run from the repository root
 
 port=$(free_port)
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
   --dir "$workdir" --daemonize no --loglevel warning >"$workdir/redis.log" 2>&1 &
 redis_pid=$!
-for _ in $(seq 1 200); do
-  redis-cli -p "$port" ping >/dev/null 2>&1 && break
-  sleep 0.05
-done
+wait_ready "$port"
 
 used_memory() {
   redis-cli -p "$port" info memory | awk -F: '/^used_memory:/ {print $2}' | tr -d '\r'
