@@ -19,6 +19,10 @@
 #include "server/resp/resp_parser.h"
 #include "server/resp/resp_writer.h"
 
+namespace runnel::command {
+struct ResolvedCommand;
+}  // namespace runnel::command
+
 namespace runnel {
 
 // CLIENT REPLY: whether replies reach the client.
@@ -30,6 +34,23 @@ struct Transaction {
   bool aborted = false;  // a command was rejected while queuing: EXEC answers EXECABORT
   std::vector<std::vector<std::string>> queued;
   size_t queued_bytes = 0;
+};
+
+// A blocking command waiting for data (XREAD BLOCK): the keys it waits on,
+// its deadline and the command to run again when one of them is written.
+struct BlockState {
+  bool active = false;
+  int db = 0;
+  std::vector<std::string> keys;
+  // The command as it is re-run: owned copies, with IDs such as `$` already
+  // resolved to what they meant when the client blocked.
+  std::vector<std::string> args;
+  const command::ResolvedCommand* command = nullptr;
+  absl::Time deadline = absl::InfiniteFuture();  // BLOCK 0: no deadline
+  // While the command is re-run, a command that still cannot answer asks to
+  // block again; it keeps its place in every key's queue.
+  bool rerunning = false;
+  bool rearmed = false;
 };
 
 class Connection {
@@ -84,6 +105,8 @@ class Connection {
   std::string lib_version;       // CLIENT SETINFO LIB-VER
   ReplyMode reply_mode = ReplyMode::kOn;
   Transaction transaction;
+  bool in_exec = false;  // running EXEC's queue: blocking commands must not block
+  BlockState block;
   absl::Time created_at;
   absl::Time last_interaction;
   std::string last_command;  // full name of the last command, for CLIENT LIST cmd=

@@ -43,7 +43,10 @@ std::string NewRunId() {
 }  // namespace
 
 Server::Server(config::ServerConfig config)
-    : config_(std::move(config)), start_time_(absl::Now()), run_id_(NewRunId()) {
+    : config_(std::move(config)),
+      blocked_keys_(static_cast<int>(config_.databases)),
+      start_time_(absl::Now()),
+      run_id_(NewRunId()) {
   RegisterConnectionCommands(commands_);
   RegisterServerCommands(commands_);
   RegisterKeyspaceCommands(commands_);
@@ -52,6 +55,7 @@ Server::Server(config::ServerConfig config)
   RegisterCommandCommands(commands_);
   RegisterTransactionCommands(commands_);
   RegisterStreamCommands(commands_);
+  RegisterStreamReadCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
 }
 
@@ -210,6 +214,7 @@ void Server::OnClose(io::ConnectionId id) {
   if (conn == nullptr) return;  // a client refused at accept
   RUNNEL_LOG_VERBOSE("Client closed connection id=%d addr=%s", conn->client_id(),
                      conn->peer().address);
+  if (conn->block.active) UnblockClient(*conn);
   connections_[id.slot].reset();
   --connection_count_;
 }
@@ -262,6 +267,9 @@ void Server::ReleaseSyncedReplies() {
 
 absl::Duration Server::BeforeSleep() {
   if (!paused_readers_.empty()) ResumeDrainedReaders();
+  if (!block_deadlines_.empty()) ExpireBlockedClients(absl::Now());
+  if (blocked_keys_.has_ready()) ServeReadyKeys();
+  if (!unblocked_.empty()) ResumeUnblockedClients();
   storage_->BeforeSleep(config_.appendfsync);
   if (!sync_waiters_.empty()) ReleaseSyncedReplies();
   absl::Time now = absl::Now();
@@ -270,7 +278,7 @@ absl::Duration Server::BeforeSleep() {
     RunCron(now);
     last_cron_ = now;
   }
-  return period;
+  return UntilNextBlockDeadline(now, period);
 }
 
 void Server::RunCron(absl::Time now) {
@@ -287,7 +295,8 @@ void Server::CloseIdleClients(absl::Time now) {
   if (config_.timeout <= 0) return;
   absl::Duration limit = absl::Seconds(config_.timeout);
   for (auto& conn : connections_) {
-    if (conn && now - conn->last_interaction > limit) {
+    // A blocked client waits by request; its own timeout ends the wait.
+    if (conn && !conn->block.active && now - conn->last_interaction > limit) {
       RUNNEL_LOG_VERBOSE("Closing idle client id=%d", conn->client_id());
       loop_->Close(conn->id(), io::CloseMode::kNow);
     }

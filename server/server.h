@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -22,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "engine/keyspace/keyspace.h"
+#include "server/blocking/blocked_keys.h"
 #include "server/command/command_table.h"
 #include "server/config/config_schema.h"
 #include "server/config/server_config.h"
@@ -85,6 +87,22 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // Starts a graceful shutdown: stop accepting, flush replies, sync, exit 0.
   void RequestShutdown(std::string_view reason);
 
+  // --- blocking commands (server_blocking.cc) ---
+  // Called by a blocking command that cannot answer yet: `conn` waits on
+  // `keys` (of its database) until one is written, when `command` runs again
+  // with `args`, or until `timeout` passes (InfiniteDuration: never), when it
+  // gets a null reply. Returns false when the client may not block (inside
+  // EXEC): the command then answers as on a timeout, as Redis does.
+  bool BlockClient(Connection& conn, const command::ResolvedCommand& command,
+                   std::span<const std::string_view> keys, absl::Duration timeout,
+                   std::vector<std::string> args);
+  // A key was written (XADD, a rename onto it): the commands of clients
+  // blocked on it are run again, oldest first, before the next command.
+  void SignalKeyReady(int db, std::string_view key) { blocked_keys_.SignalReady(db, key); }
+  // CLIENT UNBLOCK: ends `conn`'s wait with the timeout reply or an
+  // UNBLOCKED error; false when it is not blocked.
+  bool UnblockByRequest(Connection& conn, bool with_error);
+
  private:
   Connection* FindConnection(io::ConnectionId id);
   void RunCron(absl::Time now);
@@ -96,6 +114,14 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // Sends the held output of connections whose writes are now durable.
   void ReleaseSyncedReplies();
   void ResumeDrainedReaders();
+
+  // Blocking (server_blocking.cc).
+  void UnblockClient(Connection& conn);
+  void ServeReadyKeys();
+  void ExpireBlockedClients(absl::Time now);
+  void ResumeUnblockedClients();
+  // How long the loop may sleep before the nearest block deadline.
+  absl::Duration UntilNextBlockDeadline(absl::Time now, absl::Duration cap) const;
 
   // Dispatch steps (server_dispatch.cc).
   Connection::Next Reject(Connection& conn, const command::ResolvedCommand* command,
@@ -117,6 +143,13 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   size_t connection_count_ = 0;
   uint64_t next_client_id_ = 1;
   size_t blocked_clients_ = 0;
+  blocking::BlockedKeys blocked_keys_;
+  // Deadlines of blocked clients with a timeout, soonest first.
+  std::multimap<absl::Time, io::ConnectionId> block_deadlines_;
+  // Clients whose wait ended; their pipelined input runs in BeforeSleep,
+  // outside any other client's command.
+  std::vector<io::ConnectionId> unblocked_;
+  bool serving_blocked_ = false;  // ServeReadyKeys is running (no nesting)
   // Connections whose reading is paused until their output drains.
   std::vector<io::ConnectionId> paused_readers_;
   // Connections whose replies wait for a group commit (appendfsync always).

@@ -51,11 +51,15 @@ void Server::Call(Connection& conn, const command::ResolvedCommand& command,
     if (scheduler.covering_epoch() > scheduler.completed_epoch()) conn.sync_epoch = scheduler.covering_epoch();
   }
 
-  auto elapsed = std::chrono::steady_clock::now() - started;
-  command.stats.usec += std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
-  ++command.stats.calls;
-  if (reply.errors_written() != errors_before) ++command.stats.failed_calls;
-  ++stats_.total_commands_processed;
+  // A command that blocked is counted once, when it finally answers.
+  const bool waiting = conn.block.active && (!conn.block.rerunning || conn.block.rearmed);
+  if (!waiting) {
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    command.stats.usec += std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+    ++command.stats.calls;
+    if (reply.errors_written() != errors_before) ++command.stats.failed_calls;
+    ++stats_.total_commands_processed;
+  }
   if (skip_this && conn.reply_mode == ReplyMode::kOn) reply.set_muted(false);
 }
 
@@ -73,7 +77,10 @@ Connection::Next Server::Execute(Connection& conn, std::span<const std::string_v
     return Queue(conn, args);
   }
   Call(conn, command, args);
-  return conn.close_requested ? Connection::Next::kStop : Connection::Next::kContinue;
+  // Clients blocked on keys this command wrote are served before the next
+  // command runs (after EXEC for a transaction's writes), as in Redis.
+  if (blocked_keys_.has_ready() && !conn.in_exec && !serving_blocked_) ServeReadyKeys();
+  return conn.close_requested || conn.block.active ? Connection::Next::kStop : Connection::Next::kContinue;
 }
 
 }  // namespace runnel

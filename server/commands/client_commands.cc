@@ -211,6 +211,28 @@ void ClientKill(CommandContext& ctx) {
   for (Connection* conn : victims) ctx.server.KillClient(*conn, ctx.conn);
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the client was blocked and is
+// now released (with its timeout reply, or an UNBLOCKED error), else 0.
+void ClientUnblock(CommandContext& ctx) {
+  if (ctx.argc() > 4) return ctx.reply().Error(resp::UnknownSubcommandOrArity(ctx.arg(1), "CLIENT"));
+  bool with_error = false;
+  if (ctx.argc() == 4) {
+    if (base::EqualsIgnoreCase(ctx.arg(3), "error")) {
+      with_error = true;
+    } else if (!base::EqualsIgnoreCase(ctx.arg(3), "timeout")) {
+      return ctx.reply().Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  std::optional<int64_t> id = command::ParseInt64(ctx.arg(2));
+  if (!id) return ctx.reply().Error(resp::kNotInteger);
+  for (Connection* conn : ctx.server.ConnectionsById()) {
+    if (static_cast<int64_t>(conn->client_id()) == *id) {
+      return ctx.reply().Integer(ctx.server.UnblockByRequest(*conn, with_error) ? 1 : 0);
+    }
+  }
+  ctx.reply().Integer(0);
+}
+
 void ClientReply(CommandContext& ctx) {
   std::string_view mode = ctx.arg(2);
   if (base::EqualsIgnoreCase(mode, "on")) {
@@ -251,7 +273,8 @@ void ClientHelp(CommandContext& ctx) {
              "SETNAME <name>", "    Assign the name <name> to the current connection.",
              "SETINFO <option> <value>",
              "    Set client meta attr. Options are:", "    * LIB-NAME: the client lib name.",
-             "    * LIB-VER: the client lib version."});
+             "    * LIB-VER: the client lib version.",
+             "UNBLOCK <clientid> [TIMEOUT|ERROR]", "    Unblock the specified blocked client."});
 }
 
 constexpr uint32_t kSlowAdmin = command::kAclSlow | command::kAclConnection;
@@ -285,6 +308,9 @@ void RegisterClientCommands(command::CommandTable& table) {
               "Returns information about the connection.", ClientInfo),
           Sub("kill", -3, command::kAdmin | kClientFlags, kSlowAdmin | kDangerous,
               "Terminates open connections.", ClientKill),
+          Sub("unblock", -3, kClientFlags, kSlowAdmin | kDangerous,
+              "Unblocks a client blocked by a blocking command from a different connection.",
+              ClientUnblock),
           Sub("reply", 3, kClientFlags, kSlowAdmin,
               "Instructs the server whether to reply to commands.", ClientReply),
           Sub("help", 2, command::kLoading | command::kStale, kSlowAdmin,

@@ -10,6 +10,7 @@ void AppendClientDescription(const Connection& conn, absl::Time now, std::string
   char flag_chars[4];
   size_t n = 0;
   if (tx.active) flag_chars[n++] = 'x';
+  if (conn.block.active) flag_chars[n++] = 'b';
   if (conn.close_requested) flag_chars[n++] = 'c';
   if (n == 0) flag_chars[n++] = 'N';
   std::string_view flags(flag_chars, n);

@@ -1,6 +1,5 @@
 // Stream family: XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM. Each handler
 // parses (stream_args.h), calls the engine (engine/stream), then replies.
-#include <charconv>
 #include <vector>
 
 #include "engine/base/logging.h"
@@ -9,6 +8,7 @@
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
 #include "server/commands/stream_args.h"
+#include "server/commands/stream_reply.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
 #include "server/server.h"
@@ -20,42 +20,9 @@ using command::CommandContext;
 using stream::Stream;
 using stream::StreamId;
 
-// The stream at the command's key: nullptr when the key is missing; on a key
-// of another type, replies WRONGTYPE and sets *wrong_type.
+// The stream at the command's key (argument 1).
 Stream* FindStream(CommandContext& ctx, bool* wrong_type) {
-  keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(ctx.arg(1));
-  *wrong_type = false;
-  if (entry == nullptr) return nullptr;
-  if (entry->value->type() != keyspace::ValueType::kStream) {
-    ctx.reply().Error(resp::kWrongType);
-    *wrong_type = true;
-    return nullptr;
-  }
-  return static_cast<Stream*>(entry->value.get());
-}
-
-void ReplyId(resp::ReplyBuilder& reply, StreamId id) {
-  char buffer[48];
-  char* end = std::to_chars(buffer, buffer + 20, id.ms).ptr;
-  *end++ = '-';
-  end = std::to_chars(end, buffer + sizeof(buffer), id.seq).ptr;
-  reply.Bulk(std::string_view(buffer, static_cast<size_t>(end - buffer)));
-}
-
-// One entry as Redis replies it: [id, [field, value, ...]].
-void ReplyEntry(resp::ReplyBuilder& reply, StreamId id, log::EntryView& entry) {
-  reply.Array(2);
-  ReplyId(reply, id);
-  reply.Array(2 * entry.field_count());
-  std::string_view field, value;
-  while (entry.Next(&field, &value)) {
-    reply.Bulk(field);
-    reply.Bulk(value);
-  }
-}
-
-uint64_t NowMs() {
-  return static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()));
+  return runnel::FindStream(ctx, ctx.arg(1), wrong_type);
 }
 
 void XAdd(CommandContext& ctx) {
@@ -82,6 +49,7 @@ void XAdd(CommandContext& ctx) {
   for (size_t i = args.fields_start; i + 1 < ctx.argc(); i += 2) fields.push_back({ctx.arg(i), ctx.arg(i + 1)});
   absl::StatusOr<StreamId> id = stream->Add(args.id, fields, NowMs());
   if (!id.ok()) return ctx.reply().Error(resp::EngineError(id.status()));
+  ctx.server.SignalKeyReady(ctx.conn.db, ctx.arg(1));
   if (absl::StatusOr<uint64_t> trimmed = stream->Trim(args.trim); !trimmed.ok()) {
     return ctx.reply().Error(resp::EngineError(trimmed.status()));
   }

@@ -44,10 +44,13 @@ void Exec(CommandContext& ctx) {
   }
   ctx.reply().Array(transaction.queued.size());
   std::vector<std::string_view> args;
+  // A blocking command inside EXEC answers as if it timed out, as in Redis.
+  ctx.conn.in_exec = true;
   for (const std::vector<std::string>& queued : transaction.queued) {
     args.assign(queued.begin(), queued.end());
     ctx.server.Execute(ctx.conn, args);
   }
+  ctx.conn.in_exec = false;
 }
 
 constexpr uint32_t kFlags = command::kNoScript | command::kLoading | command::kStale |

@@ -11,19 +11,7 @@
 namespace runnel::testing {
 namespace {
 
-class ServerCommandsTest : public ServerTest {
- protected:
-  // The value of `field` in an INFO reply, or "" when absent.
-  std::string InfoField(const std::string& section, const std::string& field) {
-    RespValue info = Run({"INFO", section});
-    std::string needle = "\r\n" + field + ":";
-    std::string text = "\r\n" + info.str;
-    size_t pos = text.find(needle);
-    if (pos == std::string::npos) return "";
-    size_t start = pos + needle.size();
-    return text.substr(start, text.find("\r\n", start) - start);
-  }
-};
+class ServerCommandsTest : public ServerTest {};
 RUNNEL_BACKEND_TESTS(ServerCommandsTest);
 
 TEST_P(ServerCommandsTest, InfoHasRedisSectionsAndFields) {

@@ -150,4 +150,14 @@ void ServerTest::TearDown() {
   }
 }
 
+std::string ServerTest::InfoField(const std::string& section, const std::string& field) {
+  RespValue info = Run({"INFO", section});
+  std::string needle = "\r\n" + field + ":";
+  std::string text = "\r\n" + info.str;
+  size_t pos = text.find(needle);
+  if (pos == std::string::npos) return "";
+  size_t start = pos + needle.size();
+  return text.substr(start, text.find("\r\n", start) - start);
+}
+
 }  // namespace runnel::testing

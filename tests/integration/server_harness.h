@@ -62,6 +62,8 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   void StartServer(ServerOptions options);
   std::unique_ptr<RespClient> Connect() { return server_->Connect(); }
   RespValue Run(const std::vector<std::string>& args) { return client_->Run(args); }
+  // The value of `field` in INFO `section`, or "" when absent.
+  std::string InfoField(const std::string& section, const std::string& field);
 
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<RespClient> client_;
