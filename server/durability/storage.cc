@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
 
@@ -38,7 +40,10 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const config::ServerConfi
 void Storage::Reap() {
   if (!scheduler_->busy()) return;
   absl::Status status = scheduler_->Reap();
-  if (!scheduler_->busy()) last_sync_time_ = absl::Now();
+  if (!scheduler_->busy()) {
+    last_sync_time_ = absl::Now();
+    in_flight_oldest_ = absl::InfiniteFuture();
+  }
   if (status.ok()) return;
   last_sync_ok_ = false;
   RUNNEL_LOG_WARNING("Can't persist the stream log (%s): the kernel may have dropped the unsynced pages, "
@@ -49,14 +54,37 @@ void Storage::Reap() {
   _exit(1);
 }
 
+void Storage::NoteDirty(absl::Time now) {
+  if (dirty_since_ == absl::InfiniteFuture() && scheduler_->has_dirty()) dirty_since_ = now;
+}
+
+void Storage::StartBatch(absl::Time now) {
+  NoteDirty(now);
+  if (!scheduler_->StartBatch()) return;
+  in_flight_oldest_ = dirty_since_;
+  dirty_since_ = absl::InfiniteFuture();
+}
+
 void Storage::BeforeSleep(config::AppendFsync policy) {
   Reap();
-  if (policy == config::AppendFsync::kAlways) scheduler_->StartBatch();
+  const absl::Time now = absl::Now();
+  if (policy == config::AppendFsync::kAlways) {
+    StartBatch(now);
+  } else {
+    NoteDirty(now);
+  }
 }
 
 void Storage::Cron(config::AppendFsync policy, absl::Time now) {
   if (policy != config::AppendFsync::kEverysec || now - last_everysec_batch_ < absl::Seconds(1)) return;
-  if (scheduler_->StartBatch()) last_everysec_batch_ = now;
+  if (!scheduler_->has_dirty() || scheduler_->busy()) return;
+  StartBatch(now);
+  last_everysec_batch_ = now;
+}
+
+absl::Duration Storage::UnsyncedAge(absl::Time now) const {
+  const absl::Time oldest = std::min(dirty_since_, in_flight_oldest_);
+  return oldest == absl::InfiniteFuture() ? absl::ZeroDuration() : std::max(now - oldest, absl::ZeroDuration());
 }
 
 void Storage::ApplyConfig(const config::ServerConfig& config) {

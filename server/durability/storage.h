@@ -53,18 +53,29 @@ class Storage {
 
   log::SyncScheduler& scheduler() { return *scheduler_; }
   log::LogManager& logs() { return *manager_; }
+  // How long the oldest write not yet durable has waited (zero when every
+  // write is durable): the window a power loss would lose, which INFO
+  // reports so the everysec promise can be watched (docs/durability.md).
+  absl::Duration UnsyncedAge(absl::Time now) const;
   bool last_sync_ok() const { return last_sync_ok_; }
   absl::Time last_sync_time() const { return last_sync_time_; }
 
  private:
   Storage() = default;
   void Reap();
+  // Notes when writes first waited outside any batch, then starts a batch.
+  void NoteDirty(absl::Time now);
+  void StartBatch(absl::Time now);
 
   std::unique_ptr<log::SyncScheduler> scheduler_;
   std::unique_ptr<log::LogManager> manager_;
   absl::Time last_everysec_batch_ = absl::InfinitePast();
   absl::Time last_sync_time_ = absl::InfinitePast();
   bool last_sync_ok_ = true;
+  // The loop turn that first left writes outside any batch, and the same
+  // for the writes of the batch in flight; InfiniteFuture when none.
+  absl::Time dirty_since_ = absl::InfiniteFuture();
+  absl::Time in_flight_oldest_ = absl::InfiniteFuture();
 };
 
 }  // namespace runnel::durability
