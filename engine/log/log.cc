@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_format.h"
 #include "engine/base/file.h"
+#include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
 #include "engine/log/mapping_cache.h"
@@ -53,27 +54,49 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Create(std::string directory, const Lo
 
 absl::StatusOr<std::unique_ptr<Log>> Log::Open(std::string directory, const LogOptions& options,
                                                RecoveryReport* report) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Log> log, OpenDeferred(std::move(directory), options, report));
+  RETURN_IF_ERROR(log->Recover(report));
+  return log;
+}
+
+absl::StatusOr<std::unique_ptr<Log>> Log::OpenDeferred(std::string directory, const LogOptions& options,
+                                                       RecoveryReport* report) {
   std::unique_ptr<Log> log(new Log(std::move(directory), options));
   ASSIGN_OR_RETURN(MetaJournal journal, MetaJournal::Load(base::StrCat(log->directory_, "/", kMetaFileName), report));
   log->journal_ = std::make_unique<MetaJournal>(std::move(journal));
   RETURN_IF_ERROR(log->LoadSegments(report));
-  RETURN_IF_ERROR(log->RecoverTail(report));
-  // Segments wholly below the logical start outlived a trim cut short by a crash.
-  RETURN_IF_ERROR(log->DropSegmentsBelow(log->journal_->state().logical_first));
-  const RecordId last_record =
-      log->segments_.empty() ? kMinRecordId : log->segments_.back()->last_id();
-  ASSIGN_OR_RETURN(const uint64_t phantoms, log->journal_->ForgetDeletedAbove(last_record));
-  if (phantoms > 0 && report != nullptr) {
-    report->problems.push_back(RecoveryProblem{
-        .kind = RecoveryProblem::Kind::kTornTail, .path = log->journal_->path(),
-        .reason = absl::StrFormat("%d deleted IDs above the last entry forgotten (the entries were lost)", phantoms)});
-  }
-  log->RecomputeLength();
   if (report != nullptr) {
     ++report->streams;
     report->segments += log->segments_.size();
   }
   return log;
+}
+
+absl::Status Log::Recover(RecoveryReport* report) {
+  if (recovered_) return absl::OkStatus();
+  RecoveryReport local;
+  RecoveryReport* out = report != nullptr ? report : &local;
+  RETURN_IF_ERROR(RecoverTail(out));
+  // Segments wholly below the logical start outlived a trim cut short by a crash.
+  RETURN_IF_ERROR(DropSegmentsBelow(journal_->state().logical_first));
+  const RecordId last_record = segments_.empty() ? kMinRecordId : segments_.back()->last_id();
+  ASSIGN_OR_RETURN(const uint64_t phantoms, journal_->ForgetDeletedAbove(last_record));
+  if (phantoms > 0) {
+    out->problems.push_back(RecoveryProblem{
+        .kind = RecoveryProblem::Kind::kTornTail, .path = journal_->path(),
+        .reason = absl::StrFormat("%d deleted IDs above the last entry forgotten (the entries were lost)", phantoms)});
+  }
+  RecomputeLength();
+  recovered_ = true;
+  // Recovered on first use (OpenDeferred): nobody else will report it.
+  for (const RecoveryProblem& problem : local.problems) {
+    if (problem.kind == RecoveryProblem::Kind::kCorruption) {
+      RUNNEL_LOG_WARNING("%s", DescribeProblem(problem));
+    } else {
+      RUNNEL_LOG_NOTICE("%s", DescribeProblem(problem));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Log::LoadSegments(RecoveryReport* report) {
@@ -173,6 +196,7 @@ RecordId Log::max_deleted_id() const {
 }
 
 absl::Status Log::Append(RecordId id, std::span<const FieldValue> fields) {
+  RETURN_IF_ERROR(Recover());
   if (id <= last_id()) {
     return absl::FailedPreconditionError("ID is not greater than the log's last ID");
   }
@@ -210,6 +234,7 @@ absl::Status Log::Roll(RecordId id, uint64_t record_size) {
 }
 
 absl::Status Log::SetMetadata(RecordId last_id, uint64_t entries_added, RecordId max_deleted) {
+  RETURN_IF_ERROR(Recover());
   LogState state = journal_->state();
   state.last_id_floor = std::max(state.last_id_floor, last_id);
   state.entries_added_adjust = static_cast<int64_t>(entries_added) - static_cast<int64_t>(EndOrdinal());

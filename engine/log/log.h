@@ -67,6 +67,17 @@ class Log {
   // journal, verifies the tail segment and drops a torn tail (see recovery.h).
   static absl::StatusOr<std::unique_ptr<Log>> Open(std::string directory, const LogOptions& options,
                                                    RecoveryReport* report);
+  // Opens like Open() but leaves the tail for later: reads the meta journal
+  // and the segment headers only, so a server with many streams answers in
+  // milliseconds whatever their size. The tail is recovered by Recover(),
+  // which every operation below runs first; length(), last_id(),
+  // entries_added() and max_deleted_id() need recovered() to be true.
+  static absl::StatusOr<std::unique_ptr<Log>> OpenDeferred(std::string directory, const LogOptions& options,
+                                                           RecoveryReport* report);
+  // Recovers the tail if that is pending (see Open); idempotent. Problems go
+  // to `report`, or to the server log when there is none.
+  absl::Status Recover(RecoveryReport* report = nullptr);
+  bool recovered() const { return recovered_; }
   Log(const Log&) = delete;
   Log& operator=(const Log&) = delete;
   ~Log();
@@ -154,6 +165,7 @@ class Log {
   std::deque<std::unique_ptr<Segment>> segments_;  // increasing base IDs; the last takes appends
   std::unique_ptr<MetaJournal> journal_;
   uint64_t length_ = 0;
+  bool recovered_ = false;            // the tail is verified; length_ and the tail's state are known
   bool directory_unsynced_ = false;   // files created or removed since the last sync
   bool parent_unsynced_ = false;      // the directory itself is new
 };

@@ -64,9 +64,11 @@ absl::Status LogManager::OpenDatabase(int db, const std::string& directory, Foun
       key = DecodeKeyName(name);
       if (key.has_value() && EncodeKeyName(*key) != name) key.reset();
     }
-    absl::StatusOr<std::unique_ptr<Log>> log =
-        key.has_value() ? Log::Open(path, log_options_, report)
-                        : absl::StatusOr<std::unique_ptr<Log>>(absl::DataLossError("not a stream directory name"));
+    absl::StatusOr<std::unique_ptr<Log>> log = absl::DataLossError("not a stream directory name");
+    if (key.has_value()) {
+      log = options_.defer_tail_recovery ? Log::OpenDeferred(path, log_options_, report)
+                                         : Log::Open(path, log_options_, report);
+    }
     if (!log.ok()) {
       if (report != nullptr) {
         report->problems.push_back(RecoveryProblem{.kind = RecoveryProblem::Kind::kCorruption, .path = path,

@@ -29,6 +29,9 @@ class LogManager {
     std::string data_dir;
     uint64_t segment_max_bytes = 64ULL << 20;
     size_t open_segments_max = 1024;
+    // OpenAll leaves each tail to be recovered on first use
+    // (Log::OpenDeferred), so start-up reads headers only.
+    bool defer_tail_recovery = false;
   };
 
   // Creates the data directory's streams root if needed. `scheduler` may be

@@ -49,6 +49,7 @@ absl::Status Log::CheckReadable(RecordId from, RecordId to) const {
 }
 
 absl::Status Log::Scan(RecordId from, RecordId to, ScanDirection direction, EntryVisitor visitor) {
+  RETURN_IF_ERROR(Recover());
   from = std::max(from, journal_->state().logical_first);
   if (from > to) return absl::OkStatus();
   if (!unreadable_.empty()) RETURN_IF_ERROR(CheckReadable(from, to));

@@ -50,6 +50,7 @@ absl::StatusOr<uint64_t> Log::OrdinalOf(RecordId id) {
 }
 
 absl::StatusOr<bool> Log::Delete(RecordId id) {
+  RETURN_IF_ERROR(Recover());
   if (!IsLive(id) || segments_.empty()) return false;
   bool found = false;
   RETURN_IF_ERROR(Scan(id, id, ScanDirection::kForward, [&](RecordId, EntryView&) {
@@ -76,6 +77,7 @@ absl::Status Log::DropSegmentsBelow(RecordId first_kept) {
 }
 
 absl::StatusOr<uint64_t> Log::TrimBefore(RecordId first_kept, TrimMode mode, uint64_t limit) {
+  RETURN_IF_ERROR(Recover());
   LogState state = journal_->state();
   if (segments_.empty()) return 0;
   // A start past the last entry would hide the next appends: everything is
@@ -110,6 +112,7 @@ absl::StatusOr<uint64_t> Log::TrimBefore(RecordId first_kept, TrimMode mode, uin
 }
 
 absl::StatusOr<uint64_t> Log::TrimToLength(uint64_t max_length, TrimMode mode, uint64_t limit) {
+  RETURN_IF_ERROR(Recover());
   if (length_ <= max_length) return 0;
   uint64_t to_remove = length_ - max_length;
   if (mode == TrimMode::kApproximate) {
@@ -151,6 +154,7 @@ absl::StatusOr<RecordId> Log::IdAtOrdinal(uint64_t ordinal) {
 }
 
 absl::StatusOr<std::optional<RecordId>> Log::IdAtPosition(uint64_t position) {
+  RETURN_IF_ERROR(Recover());
   if (position >= length_) return std::optional<RecordId>();
   const auto& deleted = journal_->deleted();
   // Without deletions the entry is the record `position` records after the
@@ -165,6 +169,7 @@ absl::StatusOr<std::optional<RecordId>> Log::IdAtPosition(uint64_t position) {
 }
 
 absl::StatusOr<uint64_t> Log::CountBefore(RecordId id) {
+  RETURN_IF_ERROR(Recover());
   const RecordId first = journal_->state().logical_first;
   if (id <= first) return 0;
   ASSIGN_OR_RETURN(const uint64_t ordinal, OrdinalOf(id));

@@ -28,6 +28,10 @@ class Stream final : public keyspace::Value {
   keyspace::ValueType type() const override { return keyspace::ValueType::kStream; }
   void Discard() override;
 
+  // Finishes the log's recovery if start-up deferred it (Log::OpenDeferred).
+  // Callers run it before anything else: length() and last_id() need it.
+  absl::Status Prepare() { return log_->Recover(); }
+
   // XADD: appends an entry under the ID `requested` resolves to (see
   // NextId) and returns that ID. Errors as NextId's, or the log's
   // (ResourceExhausted when the disk is full).

@@ -21,17 +21,17 @@ using stream::Stream;
 using stream::StreamId;
 
 // The stream at the command's key (argument 1).
-Stream* FindStream(CommandContext& ctx, bool* wrong_type) {
-  return runnel::FindStream(ctx, ctx.arg(1), wrong_type);
+Stream* FindStream(CommandContext& ctx, bool* failed) {
+  return runnel::FindStream(ctx, ctx.arg(1), failed);
 }
 
 void XAdd(CommandContext& ctx) {
   auto parsed = ParseAddOrTrimArgs(ctx.args, AddOrTrim::kAdd);
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
   const AddOrTrimArgs& args = std::get<AddOrTrimArgs>(parsed);
-  bool wrong_type;
-  Stream* stream = FindStream(ctx, &wrong_type);
-  if (wrong_type) return;
+  bool failed;
+  Stream* stream = FindStream(ctx, &failed);
+  if (failed) return;
   if (stream == nullptr) {
     if (args.no_mkstream) return ctx.reply().NullBulk();
     // Refuse a bad ID before a stream (and its directory) exists for it.
@@ -57,9 +57,9 @@ void XAdd(CommandContext& ctx) {
 }
 
 void XLen(CommandContext& ctx) {
-  bool wrong_type;
-  Stream* stream = FindStream(ctx, &wrong_type);
-  if (wrong_type) return;
+  bool failed;
+  Stream* stream = FindStream(ctx, &failed);
+  if (failed) return;
   ctx.reply().Integer(stream == nullptr ? 0 : static_cast<int64_t>(stream->length()));
 }
 
@@ -69,9 +69,9 @@ void RangeCommand(CommandContext& ctx, bool reverse) {
   auto parsed = ParseRangeArgs(ctx.args, reverse);
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
   const RangeArgs& args = std::get<RangeArgs>(parsed);
-  bool wrong_type;
-  Stream* stream = FindStream(ctx, &wrong_type);
-  if (wrong_type) return;
+  bool failed;
+  Stream* stream = FindStream(ctx, &failed);
+  if (failed) return;
   if (stream == nullptr) return ctx.reply().Array(0);
   if (args.count == 0) return ctx.reply().NullArray();
   const uint64_t limit = args.count < 0 ? 0 : static_cast<uint64_t>(args.count);
@@ -107,9 +107,9 @@ void XRange(CommandContext& ctx) { RangeCommand(ctx, false); }
 void XRevRange(CommandContext& ctx) { RangeCommand(ctx, true); }
 
 void XDel(CommandContext& ctx) {
-  bool wrong_type;
-  Stream* stream = FindStream(ctx, &wrong_type);
-  if (wrong_type) return;
+  bool failed;
+  Stream* stream = FindStream(ctx, &failed);
+  if (failed) return;
   if (stream == nullptr) return ctx.reply().Integer(0);
   // Every ID is checked before any is deleted, so a bad ID deletes nothing.
   std::vector<StreamId> ids;
@@ -127,9 +127,9 @@ void XDel(CommandContext& ctx) {
 void XTrim(CommandContext& ctx) {
   auto parsed = ParseAddOrTrimArgs(ctx.args, AddOrTrim::kTrim);
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
-  bool wrong_type;
-  Stream* stream = FindStream(ctx, &wrong_type);
-  if (wrong_type) return;
+  bool failed;
+  Stream* stream = FindStream(ctx, &failed);
+  if (failed) return;
   if (stream == nullptr) return ctx.reply().Integer(0);
   absl::StatusOr<uint64_t> trimmed = stream->Trim(std::get<AddOrTrimArgs>(parsed).trim);
   if (!trimmed.ok()) return ctx.reply().Error(resp::EngineError(trimmed.status()));

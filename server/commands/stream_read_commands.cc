@@ -108,9 +108,9 @@ void XRead(CommandContext& ctx) {
     StreamRead& read = reads[i];
     read.key = ctx.arg(args.streams_at + i);
     const std::string_view id_text = ctx.arg(args.streams_at + args.stream_count + i);
-    bool wrong_type;
-    read.stream = FindStream(ctx, read.key, &wrong_type);
-    if (wrong_type) return;
+    bool failed;
+    read.stream = FindStream(ctx, read.key, &failed);
+    if (failed) return;
     if (id_text == "$") {
       // New entries only: those after the last ID as of now.
       read.after = read.stream != nullptr ? read.stream->last_id() : stream::kMinId;

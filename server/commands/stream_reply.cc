@@ -9,16 +9,22 @@
 
 namespace runnel {
 
-stream::Stream* FindStream(command::CommandContext& ctx, std::string_view key, bool* wrong_type) {
+stream::Stream* FindStream(command::CommandContext& ctx, std::string_view key, bool* failed) {
   keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(key);
-  *wrong_type = false;
+  *failed = false;
   if (entry == nullptr) return nullptr;
   if (entry->value->type() != keyspace::ValueType::kStream) {
     ctx.reply().Error(resp::kWrongType);
-    *wrong_type = true;
+    *failed = true;
     return nullptr;
   }
-  return static_cast<stream::Stream*>(entry->value.get());
+  auto* stream = static_cast<stream::Stream*>(entry->value.get());
+  if (absl::Status prepared = stream->Prepare(); !prepared.ok()) {
+    ctx.reply().Error(resp::EngineError(prepared));
+    *failed = true;
+    return nullptr;
+  }
+  return stream;
 }
 
 void ReplyId(resp::ReplyBuilder& reply, stream::StreamId id) {

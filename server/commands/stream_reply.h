@@ -12,9 +12,10 @@
 
 namespace runnel {
 
-// The stream at `key` in the caller's database: nullptr when the key is
-// missing; on a key of another type, replies WRONGTYPE and sets *wrong_type.
-stream::Stream* FindStream(command::CommandContext& ctx, std::string_view key, bool* wrong_type);
+// The stream at `key` in the caller's database, recovered (Stream::Prepare):
+// nullptr when the key is missing; on a key of another type, or when its
+// recovery fails, replies the error and sets *failed.
+stream::Stream* FindStream(command::CommandContext& ctx, std::string_view key, bool* failed);
 
 // "ms-seq" as a bulk string.
 void ReplyId(resp::ReplyBuilder& reply, stream::StreamId id);

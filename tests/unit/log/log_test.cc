@@ -254,6 +254,40 @@ TEST_F(LogTest, TornTailIsDroppedAndReported) {
   EXPECT_EQ(reopened->length(), 10u);
 }
 
+TEST_F(LogTest, DeferredOpenRecoversTheTailOnFirstUse) {
+  std::string path;
+  uint64_t end_of_nine = 0;
+  {
+    auto log = Create();
+    Fill(*log, 1, 9);
+    end_of_nine = log->segment(0).end_offset();
+    Fill(*log, 10, 10);
+    path = log->segment(0).path();
+  }
+  testing::FlipByte(path, end_of_nine + kRecordHeaderSize + 2);
+  RecoveryReport report;
+  auto opened = Log::OpenDeferred(Dir(), options_, &report);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  auto& log = *opened;
+  // Headers only: nothing verified, nothing reported yet.
+  EXPECT_FALSE(log->recovered());
+  EXPECT_TRUE(report.clean()) << report.Describe();
+  EXPECT_EQ(report.bytes_scanned, 0u);
+  // Any operation recovers first, with the same repair Open() makes.
+  EXPECT_EQ(ReadAll(*log).size(), 9u);
+  EXPECT_TRUE(log->recovered());
+  EXPECT_EQ(log->length(), 9u);
+  EXPECT_EQ(log->last_id(), (RecordId{9, 0}));
+  Fill(*log, 10, 10);
+  // Appending first works as well.
+  log.reset();
+  auto again = Log::OpenDeferred(Dir(), options_, nullptr);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(AppendEntry(**again, {10, 0}, {{"f", "v"}}).ok());  // 10-0 exists: recovered first
+  EXPECT_TRUE(AppendEntry(**again, {11, 0}, {{"f", "v"}}).ok());
+  EXPECT_EQ((*again)->length(), 11u);
+}
+
 TEST_F(LogTest, PositionsAndCountsSkipDeletedAndTrimmedEntries) {
   auto log = Create();
   Fill(*log, 1, 3000);
