@@ -52,6 +52,7 @@ Server::Server(config::ServerConfig config)
   RegisterCommandCommands(commands_);
   RegisterTransactionCommands(commands_);
   RegisterStreamCommands(commands_);
+  RegisterStreamMetaCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
 }
 

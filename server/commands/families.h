@@ -13,5 +13,6 @@ void RegisterConfigCommands(command::CommandTable& table);       // CONFIG ...
 void RegisterCommandCommands(command::CommandTable& table);      // COMMAND ...
 void RegisterTransactionCommands(command::CommandTable& table);  // MULTI EXEC DISCARD
 void RegisterStreamCommands(command::CommandTable& table);       // XADD XLEN XRANGE XREVRANGE XDEL XTRIM
+void RegisterStreamMetaCommands(command::CommandTable& table);   // XSETID XINFO (STREAM, HELP)
 
 }  // namespace runnel
