@@ -208,7 +208,8 @@ class StreamModelTest : public ServerTest {
     }
     const std::vector<std::string> fields = Fields();
     args.insert(args.end(), fields.begin(), fields.end());
-    SCOPED_TRACE(Describe(args));
+    last_command_ = Describe(args);
+    SCOPED_TRACE(last_command_);
     const RespValue reply = Run(args);
     ++seen_[error.empty() ? "XADD ok" : "XADD error"];
     if (!error.empty()) {
@@ -239,7 +240,8 @@ class StreamModelTest : public ServerTest {
       }
       args.push_back(Format(id));
     }
-    SCOPED_TRACE(Describe(args));
+    last_command_ = Describe(args);
+    SCOPED_TRACE(last_command_);
     int64_t deleted = 0;
     for (size_t i = 2; i < args.size(); ++i) {
       const auto id = SplitId(args[i]);
@@ -254,7 +256,8 @@ class StreamModelTest : public ServerTest {
     const Trim trim = RandomTrim();
     std::vector<std::string> args = {"XTRIM", kKey};
     args.insert(args.end(), trim.args.begin(), trim.args.end());
-    SCOPED_TRACE(Describe(args));
+    last_command_ = Describe(args);
+    SCOPED_TRACE(last_command_);
     const RespValue reply = Run(args);
     ASSERT_EQ(reply.type, RespValue::Type::kInteger) << reply;
     if (trim.approximate) return CheckApproximateTrim(trim, static_cast<uint64_t>(reply.integer));
@@ -286,7 +289,8 @@ class StreamModelTest : public ServerTest {
       max_deleted = Chance(20) ? Id{0, 0} : Id{Rand(0, id.first + 1), Rand(0, 3)};
       args.insert(args.end(), {"MAXDELETEDID", Format(*max_deleted)});
     }
-    SCOPED_TRACE(Describe(args));
+    last_command_ = Describe(args);
+    SCOPED_TRACE(last_command_);
     const RespValue reply = Run(args);
     // Redis 7.0's checks, in its order, then Runnel's one difference.
     if (max_deleted.has_value() && id < *max_deleted) {
@@ -423,7 +427,10 @@ class StreamModelTest : public ServerTest {
 
   static std::string Describe(const std::vector<std::string>& args) {
     std::string out;
-    for (const std::string& a : args) out += (out.empty() ? "" : " ") + (a.size() > 24 ? "<" + std::to_string(a.size()) + " bytes>" : a);
+    for (const std::string& a : args) {
+      if (!out.empty()) out += " ";
+      out += a.size() > 24 ? "<" + std::to_string(a.size()) + " bytes>" : a;  // values can be kilobytes
+    }
     return out;
   }
 
@@ -439,6 +446,7 @@ class StreamModelTest : public ServerTest {
       else if (op < 80) StepXTrim();
       else StepXSetId();
       if (HasFailure()) return;
+      SCOPED_TRACE("after " + last_command_);
       CheckAll();
       if (model_.entries.empty() && model_.exists) ++seen_["empty stream"];
       ++seen_["segments: " + std::to_string(std::min<int64_t>(3, InfoInt("radix-tree-keys")))];
@@ -458,6 +466,7 @@ class StreamModelTest : public ServerTest {
   // How often each outcome happened, printed at the end: a run that never
   // reaches an outcome tests nothing about it.
   std::map<std::string, int> seen_;
+  std::string last_command_;  // the step's command, named when a check fails
 };
 RUNNEL_BACKEND_TESTS(StreamModelTest);
 
