@@ -106,7 +106,8 @@ class Log {
   RecordId pinned_last_id() const;
 
   uint64_t length() const { return length_; }
-  // The largest ID ever appended or set; 0-0 for a new log.
+  // The largest ID appended, unless SetMetadata set another since (which
+  // may be lower; see there); 0-0 for a new log.
   RecordId last_id() const;
   // The first live entry's ID, if any (a short scan).
   absl::StatusOr<std::optional<RecordId>> FirstId();
