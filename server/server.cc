@@ -56,6 +56,7 @@ Server::Server(config::ServerConfig config)
   RegisterTransactionCommands(commands_);
   RegisterStreamCommands(commands_);
   RegisterStreamReadCommands(commands_);
+  RegisterStreamMetaCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
 }
 

@@ -21,6 +21,11 @@ namespace {
 
 std::string ParentOf(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
+// The smallest ID above `id`, which must not be the largest.
+RecordId NextRecordId(RecordId id) {
+  return id.seq == UINT64_MAX ? RecordId{id.ms + 1, 0} : RecordId{id.ms, id.seq + 1};
+}
+
 // Whether a segment file has a non-zero byte past where its header ends.
 absl::StatusOr<bool> HasRecordBytes(const std::string& path) {
   constexpr size_t kChunk = 1 << 20;
@@ -172,9 +177,9 @@ void Log::MarkDirty() {
   if (options_->scheduler != nullptr) options_->scheduler->MarkDirty(this);
 }
 
-RecordId Log::last_id() const {
-  RecordId last = journal_->state().last_id_floor;
-  if (!segments_.empty() && segments_.back()->record_count() > 0) last = std::max(last, segments_.back()->last_id());
+RecordId Log::pinned_last_id() const {
+  RecordId last = kMinRecordId;
+  if (!segments_.empty() && segments_.back()->record_count() > 0) last = segments_.back()->last_id();
   // Everything below the logical start was trimmed, so the last ID is at
   // least the one before it; otherwise (segments lost to damage) a new
   // entry could land below the start and be invisible.
@@ -185,15 +190,13 @@ RecordId Log::last_id() const {
   return last;
 }
 
+RecordId Log::last_id() const { return std::max(journal_->state().last_id_floor, pinned_last_id()); }
+
 uint64_t Log::entries_added() const {
   return static_cast<uint64_t>(static_cast<int64_t>(EndOrdinal()) + journal_->state().entries_added_adjust);
 }
 
-RecordId Log::max_deleted_id() const {
-  RecordId max = journal_->state().max_deleted;
-  if (!journal_->deleted().empty()) max = std::max(max, *journal_->deleted().rbegin());
-  return max;
-}
+RecordId Log::max_deleted_id() const { return journal_->state().max_deleted; }
 
 absl::Status Log::Append(RecordId id, std::span<const FieldValue> fields) {
   RETURN_IF_ERROR(Recover());
@@ -235,12 +238,50 @@ absl::Status Log::Roll(RecordId id, uint64_t record_size) {
 
 absl::Status Log::SetMetadata(RecordId last_id, uint64_t entries_added, RecordId max_deleted) {
   RETURN_IF_ERROR(Recover());
+  const bool below_records = last_id < pinned_last_id();
+  if (below_records) {
+    if (length_ > 0) return absl::FailedPreconditionError("last ID below a record the log holds");
+    RETURN_IF_ERROR(DropAllSegments());
+  }
   LogState state = journal_->state();
-  state.last_id_floor = std::max(state.last_id_floor, last_id);
+  // Without segments nothing is below the start any more; keeping it would
+  // pin the last ID at the old records'.
+  if (below_records) state.logical_first = kMinRecordId;
+  state.last_id_floor = last_id;
   state.entries_added_adjust = static_cast<int64_t>(entries_added) - static_cast<int64_t>(EndOrdinal());
   state.max_deleted = max_deleted;
-  RETURN_IF_ERROR(journal_->WriteState(state));
+  // After the drop no deleted ID names a record; none may outlive it to hide
+  // a new entry that takes the same ID.
+  RETURN_IF_ERROR(below_records ? journal_->Rewrite(state, {}) : journal_->WriteState(state));
   MarkDirty();
+  return absl::OkStatus();
+}
+
+absl::Status Log::DropAllSegments() {
+  // 1. Durably, a state that hides every record by ID (all trimmed) and
+  //    keeps the metadata (the floor holds the last ID, the ordinals stay).
+  //    A crash after this step or the next leaves an empty stream with its
+  //    old metadata; the caller's state write, which lowers the floor and
+  //    clears the start, comes only after the removals are durable.
+  LogState trimmed = journal_->state();
+  trimmed.last_id_floor = last_id();
+  trimmed.logical_first_ordinal = EndOrdinal();
+  if (!segments_.empty() && segments_.back()->record_count() > 0) {
+    const RecordId last_record = segments_.back()->last_id();
+    // The largest ID has no successor; its tombstone keeps it hidden instead.
+    const RecordId past = last_record < kMaxRecordId ? NextRecordId(last_record) : kMaxRecordId;
+    trimmed.logical_first = std::max(trimmed.logical_first, past);
+  }
+  const absl::btree_set<RecordId>& deleted = journal_->deleted();
+  RETURN_IF_ERROR(journal_->Rewrite(trimmed, {deleted.lower_bound(trimmed.logical_first), deleted.end()}));
+  // 2. The segments, which hold only dead records; synced before returning.
+  while (!segments_.empty()) {
+    const std::string path = segments_.back()->path();
+    segments_.pop_back();
+    RETURN_IF_ERROR(base::RemoveFile(path));
+  }
+  RETURN_IF_ERROR(base::SyncDirectory(directory_));
+  length_ = 0;
   return absl::OkStatus();
 }
 

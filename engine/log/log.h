@@ -105,12 +105,20 @@ class Log {
   // Live entries with IDs below `id`.
   absl::StatusOr<uint64_t> CountBefore(RecordId id);
 
-  // Stream metadata (XSETID): raise the last ID, set entries-added, set the
-  // largest deleted ID. Persisted in the meta journal.
+  // Stream metadata (XSETID): sets the last ID, entries-added and the
+  // largest deleted ID, persisted in the meta journal. The last ID may go
+  // down, but not below a record the log holds: FailedPrecondition unless
+  // last_id >= pinned_last_id() or the log is empty. An empty log whose
+  // records are all deleted or trimmed drops every segment first, so new
+  // entries can take IDs the old records had.
   absl::Status SetMetadata(RecordId last_id, uint64_t entries_added, RecordId max_deleted);
+  // The smallest last ID SetMetadata accepts while entries remain: the last
+  // record's ID, or the ID just below the logical start after a trim.
+  RecordId pinned_last_id() const;
 
   uint64_t length() const { return length_; }
-  // The largest ID ever appended or set; 0-0 for a new log.
+  // The largest ID appended, unless SetMetadata set another since (which
+  // may be lower; see there); 0-0 for a new log.
   RecordId last_id() const;
   // The first live entry's ID, if any (a short scan).
   absl::StatusOr<std::optional<RecordId>> FirstId();
@@ -131,6 +139,8 @@ class Log {
   Log(std::string directory, const LogOptions& options);
 
   absl::Status LoadSegments(RecoveryReport* report);
+  // Removes every segment of an empty log, each step durable before the next.
+  absl::Status DropAllSegments();
   absl::Status RecoverTail(RecoveryReport* report);
   absl::Status Roll(RecordId id, uint64_t record_size);
   uint64_t EndOrdinal() const;

@@ -1,5 +1,7 @@
 #include "engine/log/meta_journal.h"
 
+#include <algorithm>
+
 #include "engine/base/coding.h"
 #include "engine/base/file.h"
 #include "engine/base/status_macros.h"
@@ -73,6 +75,7 @@ JournalContents ParseJournal(std::string_view data) {
     const RecordView& record = result.record;
     if (record.type == RecordType::kMetaDelete) {
       contents.deleted.insert(record.id);
+      contents.state.max_deleted = std::max(contents.state.max_deleted, record.id);
     } else if (record.type != RecordType::kMetaState || !DecodeState(record.payload, &contents.state)) {
       contents.torn_reason = "unexpected or malformed record";
       break;
@@ -153,8 +156,15 @@ absl::Status MetaJournal::AddDeleted(RecordId id) {
   AppendRecord(&record, RecordType::kMetaDelete, id, {});
   RETURN_IF_ERROR(Append(record));
   deleted_.insert(id);
+  state_.max_deleted = std::max(state_.max_deleted, id);
   ++records_in_file_;
   return absl::OkStatus();
+}
+
+absl::Status MetaJournal::Rewrite(const LogState& state, absl::btree_set<RecordId> deleted) {
+  state_ = state;
+  deleted_ = std::move(deleted);
+  return Compact();
 }
 
 absl::Status MetaJournal::ForgetDeletedBefore(RecordId first) {
@@ -165,8 +175,10 @@ absl::Status MetaJournal::ForgetDeletedBefore(RecordId first) {
 
 std::string MetaJournal::EncodeLive() const {
   std::string bytes = FileHeader();
-  AppendRecord(&bytes, RecordType::kMetaState, RecordId{}, EncodeState(state_));
+  // Deletions first: replaying them raises the largest deleted ID, and the
+  // state after them restores the value in memory (XSETID may have lowered it).
   for (RecordId id : deleted_) AppendRecord(&bytes, RecordType::kMetaDelete, id, {});
+  AppendRecord(&bytes, RecordType::kMetaState, RecordId{}, EncodeState(state_));
   return bytes;
 }
 

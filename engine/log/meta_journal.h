@@ -6,7 +6,9 @@
 //   meta = header(16) kMetaState? (kMetaState | kMetaDelete)*
 //
 // Records use the segment record frame (record_format.h). Replay applies them
-// in order: the last kMetaState wins; each kMetaDelete adds one deleted ID.
+// in order: a kMetaState replaces the whole state; each kMetaDelete adds one
+// deleted ID and raises the state's largest deleted ID to it (so XSETID can
+// lower that ID, as in Redis, and a later XDEL raises it again).
 // The file is created on first use (most streams never need it) and rewritten
 // compactly, atomically, when it holds far more records than live state.
 //
@@ -36,6 +38,8 @@ struct LogState {
   int64_t entries_added_adjust = 0;
   // The last ID is never less than this (XSETID beyond the last entry).
   RecordId last_id_floor;
+  // The largest ID ever deleted (XDEL), or what XSETID MAXDELETEDID set
+  // since; trims do not change it (as in Redis).
   RecordId max_deleted;
   friend bool operator==(const LogState&, const LogState&) = default;
 };
@@ -69,7 +73,12 @@ class MetaJournal {
   const absl::btree_set<RecordId>& deleted() const { return deleted_; }
 
   absl::Status WriteState(const LogState& state);
+  // Records a deletion; raises state().max_deleted to `id` if below it.
   absl::Status AddDeleted(RecordId id);
+  // Replaces the whole file with `state` and `deleted`, atomically and
+  // durably (synced before it returns): for changes that must reach the disk
+  // before the caller's next step (Log::SetMetadata on an emptied log).
+  absl::Status Rewrite(const LogState& state, absl::btree_set<RecordId> deleted);
   // Deleted IDs below `first` are trimmed away and need not be remembered;
   // compacts the file when it has grown well past the live state.
   absl::Status ForgetDeletedBefore(RecordId first);

@@ -45,4 +45,40 @@ absl::Status Stream::Range(StreamId start, StreamId end, log::ScanDirection dire
   });
 }
 
+absl::StatusOr<std::optional<StreamId>> Stream::LastEntryId() {
+  std::optional<StreamId> last;
+  RETURN_IF_ERROR(log_->Scan(kMinId, kMaxId, log::ScanDirection::kBackward, [&](log::RecordId id, log::EntryView&) {
+    last = id;
+    return false;
+  }));
+  return last;
+}
+
+absl::Status Stream::SetId(const IdSettings& settings) {
+  // Redis's checks, in its order (t_stream.c xsetidCommand, 7.0).
+  if (log_->length() > 0) {
+    ASSIGN_OR_RETURN(const std::optional<StreamId> top, LastEntryId());
+    if (top.has_value() && settings.last_id < *top) {
+      return absl::FailedPreconditionError("The ID specified in XSETID is smaller than the target stream top item");
+    }
+    if (settings.entries_added.has_value() && *settings.entries_added < log_->length()) {
+      return absl::FailedPreconditionError(
+          "The entries_added specified in XSETID is smaller than the target stream length");
+    }
+    if (settings.last_id < log_->pinned_last_id()) {
+      return absl::FailedPreconditionError(
+          "The ID specified in XSETID is smaller than entries deleted from the end of the stream, "
+          "whose IDs Runnel does not reuse while the stream has entries");
+    }
+  }
+  return log_->SetMetadata(settings.last_id, settings.entries_added.value_or(log_->entries_added()),
+                           settings.max_deleted.value_or(log_->max_deleted_id()));
+}
+
+uint64_t Stream::index_points() const {
+  uint64_t points = 0;
+  for (size_t i = 0; i < log_->segment_count(); ++i) points += log_->segment(i).index().size();
+  return points;
+}
+
 }  // namespace runnel::stream

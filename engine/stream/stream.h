@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "absl/status/status.h"
@@ -44,8 +45,32 @@ class Stream final : public keyspace::Value {
   absl::Status Range(StreamId start, StreamId end, log::ScanDirection direction, uint64_t count,
                      log::EntryVisitor visitor);
 
+  // XSETID's settings: the new last ID; entries-added and the largest
+  // deleted ID stay as they are when not given.
+  struct IdSettings {
+    StreamId last_id;
+    std::optional<uint64_t> entries_added;
+    std::optional<StreamId> max_deleted;
+  };
+  // XSETID, with Redis 7.0's rules: while the stream has entries, the ID may
+  // not be below the last one and entries-added not below the length
+  // (FailedPrecondition with Redis's texts); an empty stream takes any ID,
+  // lower ones too. Runnel alone refuses (FailedPrecondition) an ID below
+  // entries deleted from the end of a stream that still has entries: the log
+  // holds those records, and new entries must sort after them.
+  absl::Status SetId(const IdSettings& settings);
+
+  // The newest live entry's ID, if any (a short scan).
+  absl::StatusOr<std::optional<StreamId>> LastEntryId();
+
   uint64_t length() const { return log_->length(); }
   StreamId last_id() const { return log_->last_id(); }
+  uint64_t entries_added() const { return log_->entries_added(); }
+  StreamId max_deleted_id() const { return log_->max_deleted_id(); }
+  // XINFO's stand-ins for Redis's radix tree (docs/commands.md): the
+  // segment files, and the sparse index points held in memory for them.
+  uint64_t segment_count() const { return log_->segment_count(); }
+  uint64_t index_points() const;
   log::Log& log() { return *log_; }
 
  private:

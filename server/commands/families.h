@@ -14,5 +14,6 @@ void RegisterCommandCommands(command::CommandTable& table);      // COMMAND ...
 void RegisterTransactionCommands(command::CommandTable& table);  // MULTI EXEC DISCARD
 void RegisterStreamCommands(command::CommandTable& table);       // XADD XLEN XRANGE XREVRANGE XDEL XTRIM
 void RegisterStreamReadCommands(command::CommandTable& table);   // XREAD
+void RegisterStreamMetaCommands(command::CommandTable& table);   // XSETID XINFO (STREAM, HELP)
 
 }  // namespace runnel

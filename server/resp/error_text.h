@@ -40,6 +40,7 @@ inline constexpr std::string_view kNoConfigFile = "ERR The server is running wit
 
 inline constexpr std::string_view kWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 
 // The reply for an engine error: Redis's "ERR " and the status message,
 // which the engine words as Redis does (stream ID errors, a full disk).

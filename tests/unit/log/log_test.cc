@@ -210,6 +210,58 @@ TEST_F(LogTest, MetadataPersists) {
   EXPECT_EQ(log->max_deleted_id(), (RecordId{2, 0}));
 }
 
+TEST_F(LogTest, MetadataCanLowerTheLastIdDownToTheLastRecord) {
+  auto log = Create();
+  Fill(*log, 1, 3);
+  ASSERT_TRUE(log->SetMetadata({50, 0}, 3, {}).ok());
+  EXPECT_EQ(log->last_id(), (RecordId{50, 0}));
+  ASSERT_TRUE(log->SetMetadata({3, 0}, 3, {}).ok());
+  EXPECT_EQ(log->last_id(), (RecordId{3, 0}));
+  EXPECT_EQ(log->pinned_last_id(), (RecordId{3, 0}));
+  // Below a record the log holds while entries remain: refused.
+  ASSERT_TRUE(*log->Delete({3, 0}));
+  EXPECT_TRUE(absl::IsFailedPrecondition(log->SetMetadata({2, 5}, 3, {})));
+  EXPECT_EQ(log->last_id(), (RecordId{3, 0}));
+}
+
+TEST_F(LogTest, MetadataBelowTheRecordsOfAnEmptyLogDropsEverySegment) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 2000);  // several 64 KiB segments
+    ASSERT_GT(log->segment_count(), 2u);
+    ASSERT_TRUE(log->TrimToLength(1, TrimMode::kExact).ok());
+    ASSERT_TRUE(*log->Delete({2000, 0}));
+    ASSERT_EQ(log->length(), 0u);
+    ASSERT_TRUE(log->SetMetadata({0, 5}, 7, {1, 1}).ok());
+    EXPECT_EQ(log->segment_count(), 0u);
+    EXPECT_EQ(log->last_id(), (RecordId{0, 5}));
+    Fill(*log, 2000, 2000);  // the ID of the deleted entry, live again
+  }
+  auto log = Reopen();
+  EXPECT_EQ(Millis(ReadAll(*log)), (std::vector<uint64_t>{2000}));
+  EXPECT_EQ(log->length(), 1u);
+  EXPECT_EQ(log->entries_added(), 8u);
+  EXPECT_EQ(log->max_deleted_id(), (RecordId{1, 1}));
+  EXPECT_EQ(log->last_id(), (RecordId{2000, 0}));
+}
+
+TEST_F(LogTest, MaxDeletedIdIsKeptByTrimsAndCanBeLowered) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 10);
+    ASSERT_TRUE(*log->Delete({5, 0}));
+    ASSERT_TRUE(log->TrimToLength(2, TrimMode::kExact).ok());  // forgets the tombstone of 5-0
+    EXPECT_EQ(log->max_deleted_id(), (RecordId{5, 0}));
+    ASSERT_TRUE(log->SetMetadata({10, 0}, 10, {0, 3}).ok());
+    ASSERT_TRUE(*log->Delete({9, 0}));
+    ASSERT_TRUE(log->SetMetadata({10, 0}, 10, {0, 4}).ok());
+  }
+  auto log = Reopen();
+  EXPECT_EQ(log->max_deleted_id(), (RecordId{0, 4}));
+  ASSERT_TRUE(*log->Delete({10, 0}));
+  EXPECT_EQ(log->max_deleted_id(), (RecordId{10, 0}));
+}
+
 TEST_F(LogTest, MappingsAreBoundedByTheCache) {
   MappingCache small(2);
   options_.cache = &small;

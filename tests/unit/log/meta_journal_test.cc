@@ -45,6 +45,30 @@ TEST_F(MetaJournalTest, LastStateWinsAndDeletionsAccumulate) {
             (std::vector<RecordId>{{8, 0}}));
 }
 
+TEST_F(MetaJournalTest, DeletionsAfterAStateRaiseItsLargestDeletedId) {
+  {
+    MetaJournal journal = Load();
+    ASSERT_TRUE(journal.AddDeleted({8, 0}).ok());
+    EXPECT_EQ(journal.state().max_deleted, (RecordId{8, 0}));
+    ASSERT_TRUE(journal.WriteState(LogState{.max_deleted = {2, 0}}).ok());  // XSETID lowers it
+    ASSERT_TRUE(journal.AddDeleted({4, 0}).ok());
+    ASSERT_TRUE(journal.AddDeleted({3, 0}).ok());
+    EXPECT_EQ(journal.state().max_deleted, (RecordId{4, 0}));
+  }
+  EXPECT_EQ(Load().state().max_deleted, (RecordId{4, 0}));
+}
+
+TEST_F(MetaJournalTest, RewriteKeepsALoweredLargestDeletedId) {
+  {
+    MetaJournal journal = Load();
+    ASSERT_TRUE(journal.AddDeleted({8, 0}).ok());
+    ASSERT_TRUE(journal.Rewrite(LogState{.max_deleted = {1, 0}}, {{8, 0}, {9, 0}}).ok());
+  }
+  MetaJournal journal = Load();
+  EXPECT_EQ(journal.state().max_deleted, (RecordId{1, 0}));
+  EXPECT_EQ(journal.deleted().size(), 2u);
+}
+
 TEST_F(MetaJournalTest, TornTailIsTruncatedAndReported) {
   {
     MetaJournal journal = Load();
