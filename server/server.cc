@@ -47,6 +47,8 @@ Server::Server(config::ServerConfig config)
   RegisterConnectionCommands(commands_);
   RegisterServerCommands(commands_);
   RegisterKeyspaceCommands(commands_);
+  RegisterScanCommands(commands_);
+  RegisterExpireCommands(commands_);
   RegisterClientCommands(commands_);
   RegisterConfigCommands(commands_);
   RegisterCommandCommands(commands_);

@@ -98,6 +98,10 @@ class Log {
   // largest deleted ID. Persisted in the meta journal.
   absl::Status SetMetadata(RecordId last_id, uint64_t entries_added, RecordId max_deleted);
 
+  // The key's expiry, Unix ms (0: none), persisted in the meta journal.
+  absl::Status SetExpireAt(int64_t expire_at_ms);
+  int64_t expire_at_ms() const { return journal_->expire_at_ms(); }
+
   uint64_t length() const { return length_; }
   // The largest ID ever appended or set; 0-0 for a new log.
   RecordId last_id() const;
@@ -108,6 +112,11 @@ class Log {
 
   // Removes the log's files; the log must not be used afterwards.
   absl::Status Destroy();
+  // Moves the log's directory to `directory` (a sibling that must not
+  // exist) by one rename(2); the parent's fsync is left to the next sync
+  // batch, like a new stream's. Waits for a running sync batch first, which
+  // may hold paths inside the old directory. See docs/durability.md.
+  absl::Status MoveTo(std::string directory);
 
   // Adds what makes every write so far durable (see SyncScheduler).
   void CollectSync(std::vector<SyncAction>* actions);

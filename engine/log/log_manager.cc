@@ -6,6 +6,7 @@
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
 #include "engine/log/segment_naming.h"
+#include "engine/log/stream_directory.h"
 
 namespace runnel::log {
 
@@ -56,14 +57,7 @@ absl::Status LogManager::OpenDatabase(int db, const std::string& directory, Foun
       RETURN_IF_ERROR(base::RemoveTree(path));
       continue;
     }
-    std::optional<std::string> key;
-    if (IsHashedKeyName(name)) {
-      absl::StatusOr<std::string> stored = base::ReadSmallFile(base::StrCat(path, "/", kKeyFileName));
-      if (stored.ok() && EncodeKeyName(*stored) == name) key = *std::move(stored);
-    } else {
-      key = DecodeKeyName(name);
-      if (key.has_value() && EncodeKeyName(*key) != name) key.reset();
-    }
+    std::optional<std::string> key = KeyOfStreamDirectory(path, name);
     absl::StatusOr<std::unique_ptr<Log>> log =
         key.has_value() ? Log::Open(path, log_options_, report)
                         : absl::StatusOr<std::unique_ptr<Log>>(absl::DataLossError("not a stream directory name"));

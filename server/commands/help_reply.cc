@@ -12,7 +12,7 @@ void ReplyHelp(resp::ReplyBuilder& reply, std::string_view command,
       base::StrCat(upper, " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
   for (std::string_view line : lines) reply.SimpleString(line);
   reply.SimpleString("HELP");
-  reply.SimpleString("    Print this help.");
+  reply.SimpleString("    Prints this help.");
 }
 
 }  // namespace runnel
