@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "absl/time/clock.h"
+
 #include "engine/base/file.h"
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
@@ -66,6 +68,14 @@ absl::Status LogManager::OpenDatabase(int db, const std::string& directory, Foun
         report->problems.push_back(RecoveryProblem{.kind = RecoveryProblem::Kind::kCorruption, .path = path,
                                                    .reason = std::string(log.status().message())});
       }
+      continue;
+    }
+    const int64_t expire_at_ms = (*log)->expire_at_ms();
+    if (expire_at_ms != 0 && expire_at_ms <= absl::ToUnixMillis(absl::Now())) {
+      // Its TTL passed while the server was down: gone, as Redis drops
+      // expired keys while loading.
+      RETURN_IF_ERROR((*log)->Destroy());
+      if (report != nullptr) ++report->expired_streams;
       continue;
     }
     found(db, *std::move(key), *std::move(log));
