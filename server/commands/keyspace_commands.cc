@@ -68,8 +68,8 @@ void FlushAll(CommandContext& ctx) {
 
 // RENAME / RENAMENX (renameGenericCommand): the source must exist (even
 // when renamed to itself); the TTL moves with the value.
-// TODO(lead): wake clients blocked on the destination (SignalKeyReady)
-// after a successful rename, as Redis's dbAdd does.
+// TODO(#4): wake clients blocked on the destination (XREAD BLOCK) after a
+// successful rename, as Redis's dbAdd does.
 enum class Overwrite : uint8_t { kReplace, kNever };
 
 void RenameGeneric(CommandContext& ctx, Overwrite overwrite) {
