@@ -58,8 +58,12 @@ Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
 bool Keyspace::Erase(std::string_view key) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
+  // An expired key is removed all the same, but was not there to delete
+  // (DEL of it replies 0, as Redis's lookupKeyWrite expires it first).
+  const bool live = !IsExpired(it->second, clock_());
+  if (!live) ++expired_keys_;
   EraseNode(it);
-  return true;
+  return live;
 }
 
 void Keyspace::EraseNode(Map::iterator it) {

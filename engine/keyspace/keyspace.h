@@ -97,7 +97,8 @@ class Keyspace {
   // Inserts or replaces (discarding) the value at `key`. The expiry becomes
   // the one the value carries (stored_expire_at_ms: none for a new value).
   Entry& Set(std::string_view key, std::unique_ptr<Value> value);
-  // Discards and removes `key`; returns whether it existed (expired or not).
+  // Discards and removes `key`; returns whether it existed and had not
+  // expired (an expired key is removed too, counted as expired).
   bool Erase(std::string_view key);
   // Discards and removes every key.
   void Clear();

@@ -68,7 +68,10 @@ std::optional<std::string> Keyspace::RandomKey() {
 
 void Keyspace::EraseExpired(const std::vector<std::string>& keys) {
   for (const std::string& key : keys) {
-    expired_keys_ += Erase(key) ? 1 : 0;
+    auto it = entries_.find(key);
+    if (it == entries_.end()) continue;
+    ++expired_keys_;
+    EraseNode(it);
   }
 }
 

@@ -136,6 +136,7 @@ TEST_P(ExpireTest, ErrorsAreRedisAndComeBeforeTheKeyLookup) {
   EXPECT_THAT(Run({"EXPIREAT", "nokey", "9223372036854775807"}),
               IsError("ERR invalid expire time in 'expireat' command"));
   EXPECT_THAT(Run({"PEXPIREAT", "nokey", "9223372036854775807"}), IsInt(0));
+  EXPECT_THAT(Run({"OBJECT", "ENCODING", "nokey"}), IsNull());
   EXPECT_THAT(Run({"EXPIRE", "nokey"}), IsError("ERR wrong number of arguments for 'expire' command"));
   EXPECT_THAT(Run({"TTL"}), IsError("ERR wrong number of arguments for 'ttl' command"));
   EXPECT_THAT(Run({"PERSIST", "a", "b"}), IsError("ERR wrong number of arguments for 'persist' command"));
@@ -154,14 +155,16 @@ TEST_P(ExpireTest, ATimeInThePastDeletesTheKeyAndItsFiles) {
 }
 
 TEST_P(ExpireTest, AnExpiredKeyIsGoneForEveryCommandWithItsFiles) {
-  for (const char* key : {"k1", "k2", "k3", "k4", "keep"}) AddStream(key);
+  for (const char* key : {"k1", "k2", "k3", "k4", "k5", "keep"}) AddStream(key);
   const int64_t at = NowMs() + 300;
-  for (const char* key : {"k1", "k2", "k3", "k4"}) {
+  for (const char* key : {"k1", "k2", "k3", "k4", "k5"}) {
     ASSERT_THAT(Run({"PEXPIREAT", key, std::to_string(at)}), IsInt(1));
   }
   ASSERT_TRUE(StreamDirExists("k1"));
   std::this_thread::sleep_for(std::chrono::milliseconds(at - NowMs() + 20));
-  // Each read path sees none of them, and removes what it touches.
+  // Each path sees none of them, and removes what it touches; DEL finds
+  // nothing to delete.
+  EXPECT_THAT(Run({"DEL", "k5"}), IsInt(0));
   EXPECT_THAT(Run({"EXISTS", "k1"}), IsInt(0));
   EXPECT_THAT(Run({"TTL", "k2"}), IsInt(-2));
   EXPECT_THAT(Run({"XLEN", "k3"}), IsInt(0));
@@ -170,9 +173,9 @@ TEST_P(ExpireTest, AnExpiredKeyIsGoneForEveryCommandWithItsFiles) {
   EXPECT_THAT(Run({"SCAN", "0", "COUNT", "100"}).elements[1], ArrLen(1));
   EXPECT_THAT(Run({"DBSIZE"}), IsInt(1));
   EXPECT_THAT(Run({"RENAME", "k4", "x"}), IsError("ERR no such key"));
-  for (const char* key : {"k1", "k2", "k3", "k4"}) EXPECT_FALSE(StreamDirExists(key)) << key;
+  for (const char* key : {"k1", "k2", "k3", "k4", "k5"}) EXPECT_FALSE(StreamDirExists(key)) << key;
   EXPECT_TRUE(StreamDirExists("keep"));
-  EXPECT_EQ(InfoInt("stats", "expired_keys"), 4);
+  EXPECT_EQ(InfoInt("stats", "expired_keys"), 5);
   // A new stream under an expired key's name starts empty and without a TTL.
   AddStream("k1");
   EXPECT_THAT(Run({"XLEN", "k1"}), IsInt(1));

@@ -111,6 +111,17 @@ TEST_F(KeyspaceTest, ExpiredKeyIsAbsentAndDiscardedOnFind) {
   EXPECT_EQ(db.expired_keys(), 1u);
 }
 
+TEST_F(KeyspaceTest, ErasingAnExpiredKeyRemovesItButReportsNothingDeleted) {
+  ValueLog log;
+  db.Set("k", std::make_unique<FakeValue>(&log));
+  ASSERT_TRUE(db.SetExpireAt("k", g_now_ms + 1).ok());
+  g_now_ms += 1;
+  EXPECT_FALSE(db.Erase("k"));
+  EXPECT_EQ(log.discards, 1);
+  EXPECT_EQ(db.size(), 0u);
+  EXPECT_EQ(db.expired_keys(), 1u);
+}
+
 TEST_F(KeyspaceTest, FailedPersistLeavesExpiryUnchanged) {
   auto value = std::make_unique<FakeValue>();
   FakeValue* raw = value.get();
