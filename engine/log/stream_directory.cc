@@ -1,6 +1,7 @@
 #include "engine/log/stream_directory.h"
 
 #include "engine/base/file.h"
+#include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
 #include "engine/log/log.h"
@@ -31,11 +32,17 @@ absl::Status MoveLogToKey(Log& log, std::string_view key) {
     RETURN_IF_ERROR(base::WriteFileAtomically(base::StrCat(old_directory, "/", kNextKeyFileName), key));
   }
   RETURN_IF_ERROR(log.MoveTo(directory));
+  // The stream has moved: from here a failure only leaves files that every
+  // reader copes with (key.next is accepted; an escaped name ignores "key"),
+  // so it is logged, not returned as a failed rename.
   const std::string key_file = base::StrCat(directory, "/", kKeyFileName);
-  if (hashed) return base::RenamePath(base::StrCat(directory, "/", kNextKeyFileName), key_file);
-  // An escaped name carries its key; a key file left from a hashed old name
-  // would only mislead a reader.
-  if (base::PathExists(key_file)) return base::RemoveFile(key_file);
+  absl::Status tidy = absl::OkStatus();
+  if (hashed) {
+    tidy = base::RenamePath(base::StrCat(directory, "/", kNextKeyFileName), key_file);
+  } else if (base::PathExists(key_file)) {
+    tidy = base::RemoveFile(key_file);  // left from a hashed old name
+  }
+  if (!tidy.ok()) RUNNEL_LOG_WARNING("Renamed stream directory %s: %s", directory, tidy.message());
   return absl::OkStatus();
 }
 
