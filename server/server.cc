@@ -27,6 +27,9 @@ absl::Duration CronPeriod(int64_t hz) { return absl::Milliseconds(1000 / std::ma
 // (client-output-buffer-limit, #9, decides when such a client is dropped.)
 constexpr size_t kPauseReadingOutputBytes = 16 * 1024 * 1024;
 
+// Time the cron spends removing expired keys per database per tick.
+constexpr absl::Duration kActiveExpireBudget = absl::Milliseconds(1);
+
 // How long a graceful shutdown waits for clients to take their last replies.
 constexpr absl::Duration kShutdownFlushTimeout = absl::Seconds(2);
 
@@ -50,6 +53,8 @@ Server::Server(config::ServerConfig config)
   RegisterConnectionCommands(commands_);
   RegisterServerCommands(commands_);
   RegisterKeyspaceCommands(commands_);
+  RegisterScanCommands(commands_);
+  RegisterExpireCommands(commands_);
   RegisterClientCommands(commands_);
   RegisterConfigCommands(commands_);
   RegisterCommandCommands(commands_);
@@ -289,7 +294,19 @@ void Server::RunCron(absl::Time now) {
   CheckSignals();
   CloseIdleClients(now);
   storage_->Cron(config_.appendfsync, now);
+  ExpireKeys(now);
   if (shutting_down_) AdvanceShutdown(now);
+}
+
+void Server::ExpireKeys(absl::Time now) {
+  // Active expiry, as Redis's cycle: sample keys with a TTL and remove the
+  // expired ones, within a budget per database per tick. Removing a stream
+  // deletes its files, so a tick removes few streams; lazy expiry on access
+  // covers the rest.
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  for (keyspace::Keyspace& db : databases_) {
+    if (db.expires_count() > 0) db.ExpireSome(now_ms, kActiveExpireBudget);
+  }
 }
 
 void Server::CloseIdleClients(absl::Time now) {

@@ -107,6 +107,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   Connection* FindConnection(io::ConnectionId id);
   void RunCron(absl::Time now);
   void CloseIdleClients(absl::Time now);
+  void ExpireKeys(absl::Time now);
   void CheckSignals();
   void AdvanceShutdown(absl::Time now);
   resp::ParserLimits ParserLimitsFor(const Connection* conn) const;

@@ -1,4 +1,9 @@
+// Keyspace: lookups, inserts, removal and RENAME, keeping the three indexes
+// (keyspace.h) in step. Iteration is in keyspace_scan.cc, expiry in
+// keyspace_expiry.cc.
 #include "engine/keyspace/keyspace.h"
+
+#include <functional>
 
 namespace runnel::keyspace {
 
@@ -12,38 +17,114 @@ std::string_view ValueTypeName(ValueType type) {
   return "none";
 }
 
+int64_t SystemClockMs() { return absl::ToUnixMillis(absl::Now()); }
+
+uint64_t Keyspace::OrderHash(std::string_view key) {
+  // Any fixed function of the bytes will do: SCAN's guarantee needs only
+  // that a key's position never changes while it exists.
+  return std::hash<std::string_view>{}(key);
+}
+
 Entry* Keyspace::Find(std::string_view key) {
   auto it = entries_.find(key);
-  return it == entries_.end() ? nullptr : &it->second;
+  if (it == entries_.end()) return nullptr;
+  if (it->second.expire_at_ms != 0 && IsExpired(it->second, clock_())) {
+    ++expired_keys_;
+    EraseNode(it);
+    return nullptr;
+  }
+  return &it->second;
 }
 
 Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
-  Entry& entry = entries_[key];
-  if (entry.value != nullptr) entry.value->Discard();
+  auto [it, inserted] = entries_.try_emplace(key);
+  Node& node = *it;
+  Entry& entry = node.second;
+  if (inserted) {
+    order_.insert(Position{OrderHash(node.first), node.first});
+  } else {
+    entry.value->Discard();
+  }
   entry.value = std::move(value);
-  entry.expire_at_ms = 0;
+  entry.expire_at_ms = entry.value->stored_expire_at_ms();
+  if (entry.expire_at_ms != 0) {
+    IndexExpiry(node);
+  } else {
+    UnindexExpiry(entry);
+  }
   return entry;
 }
 
 bool Keyspace::Erase(std::string_view key) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
+  // An expired key is removed all the same, but was not there to delete
+  // (DEL of it replies 0, as Redis's lookupKeyWrite expires it first).
+  const bool live = !IsExpired(it->second, clock_());
+  if (!live) ++expired_keys_;
+  EraseNode(it);
+  return live;
+}
+
+void Keyspace::EraseNode(Map::iterator it) {
   it->second.value->Discard();
+  UnindexExpiry(it->second);
+  order_.erase(Position{OrderHash(it->first), it->first});
   entries_.erase(it);
-  return true;
 }
 
 void Keyspace::Clear() {
   for (auto& [key, entry] : entries_) entry.value->Discard();
   entries_.clear();
+  order_.clear();
+  expires_.clear();
 }
 
-size_t Keyspace::expires_count() const {
-  // TODO(#4): keep a count (or an expiry index) once keys can carry TTLs; a
-  // scan is fine while INFO is the only caller.
-  size_t n = 0;
-  for (const auto& [key, entry] : entries_) n += entry.expire_at_ms != 0;
-  return n;
+absl::Status Keyspace::SetExpireAt(std::string_view key, int64_t expire_at_ms) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return absl::NotFoundError("no such key");
+  Entry& entry = it->second;
+  if (entry.expire_at_ms == expire_at_ms) return absl::OkStatus();
+  if (absl::Status status = entry.value->PersistExpireAt(expire_at_ms); !status.ok()) return status;
+  entry.expire_at_ms = expire_at_ms;
+  if (expire_at_ms == 0) {
+    UnindexExpiry(entry);
+  } else {
+    IndexExpiry(*it);
+  }
+  return absl::OkStatus();
+}
+
+void Keyspace::IndexExpiry(Node& node) {
+  if (node.second.expires_slot != Entry::kNoSlot) return;
+  node.second.expires_slot = expires_.size();
+  expires_.push_back(&node);
+}
+
+void Keyspace::UnindexExpiry(Entry& entry) {
+  const size_t slot = entry.expires_slot;
+  if (slot == Entry::kNoSlot) return;
+  // Swap-remove: the last key takes the freed slot.
+  expires_[slot] = expires_.back();
+  expires_[slot]->second.expires_slot = slot;
+  expires_.pop_back();
+  entry.expires_slot = Entry::kNoSlot;
+}
+
+absl::Status Keyspace::Rename(std::string_view from, std::string_view to) {
+  if (Find(from) == nullptr) return absl::NotFoundError("no such key");
+  if (from == to) return absl::OkStatus();
+  Erase(to);  // frees the name (a stream's directory) before the move
+  auto it = entries_.find(from);
+  if (absl::Status status = it->second.value->MoveTo(to); !status.ok()) return status;
+  // Re-key the node in place: the Entry (and so its expiry slot, which
+  // points at the node) stays where it is.
+  order_.erase(Position{OrderHash(it->first), it->first});
+  Map::node_type node = entries_.extract(it);
+  node.key() = std::string(to);
+  auto inserted = entries_.insert(std::move(node));
+  order_.insert(Position{OrderHash(inserted.position->first), inserted.position->first});
+  return absl::OkStatus();
 }
 
 }  // namespace runnel::keyspace

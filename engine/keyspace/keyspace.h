@@ -3,17 +3,45 @@
 // picks one Keyspace of the server's `databases`.
 //
 // The keyspace owns values through the Value interface so that a command can
-// tell a key's type (TYPE, WRONGTYPE) without knowing every type's class.
-// Expiry times live beside the value, in milliseconds since the Unix epoch.
+// tell a key's type (TYPE, WRONGTYPE) and act on any key (RENAME, EXPIRE)
+// without knowing every type's class. Expiry times live beside the value, in
+// milliseconds since the Unix epoch.
+//
+// Three structures, one set of keys:
+//
+//   entries_   key -> Entry                  lookups (node-based: keys and
+//                                            entries never move, so the two
+//                                            indexes below point into it)
+//   order_     (hash(key), key), ordered     SCAN, KEYS, RANDOMKEY
+//   expires_   [Entry*] of keys with a TTL   active expiry samples it
+//
+// SCAN's cursor is a position in order_: the hash at which the next call
+// resumes. A key's place in that order depends on nothing but its bytes, so
+// keys added or removed between calls never move the others: every key
+// present for the whole iteration is returned (once, unless two keys share a
+// 64-bit hash across a batch boundary: a batch never ends inside a run of
+// equal hashes, so even then it is once). This is the guarantee Redis gets
+// from its reverse-binary cursor, without depending on table sizes.
+//
+// Expiry is lazy and active, as in Redis: Find() and every iteration treat
+// an expired key as absent (Find removes it), and ExpireSome() removes
+// expired keys that nobody touches.
 //
 // Not thread-safe; owned by the loop that serves it.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/container/btree_set.h"
+#include "absl/container/node_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "engine/base/string_map.h"
 
 namespace runnel::keyspace {
@@ -27,34 +55,115 @@ class Value {
  public:
   virtual ~Value() = default;
   virtual ValueType type() const = 0;
+  // OBJECT ENCODING's answer.
+  virtual std::string_view encoding() const = 0;
   // The key is being removed (DEL, FLUSHDB, an overwrite, expiry): release
   // what outlives the process (a stream's files). Not called when the
   // server merely exits, which destroys every value.
   virtual void Discard() {}
+  // The expiry the value carries from before (a reopened stream's durable
+  // TTL); Keyspace::Set installs it. 0: none.
+  virtual int64_t stored_expire_at_ms() const { return 0; }
+  // The key's expiry becomes `expire_at_ms` (0: none): make it as durable as
+  // the value (a stream journals it; an in-memory value has nothing to do).
+  virtual absl::Status PersistExpireAt(int64_t /*expire_at_ms*/) { return absl::OkStatus(); }
+  // The key is being renamed to `key` (which holds nothing now): move what
+  // is named after the key outside memory (a stream's directory).
+  virtual absl::Status MoveTo(std::string_view /*key*/) { return absl::OkStatus(); }
 };
+
+// Milliseconds since the Unix epoch; injectable for tests.
+using Clock = int64_t (*)();
+int64_t SystemClockMs();
 
 struct Entry {
   std::unique_ptr<Value> value;
-  int64_t expire_at_ms = 0;  // 0: no expiry
+  // 0: no expiry. Read freely; change only through Keyspace::SetExpireAt,
+  // which keeps the expiry index in step.
+  int64_t expire_at_ms = 0;
+  // Position in the keyspace's expiry index; owned by the Keyspace.
+  size_t expires_slot = kNoSlot;
+  static constexpr size_t kNoSlot = SIZE_MAX;
 };
 
 class Keyspace {
  public:
-  // nullptr when absent.
+  explicit Keyspace(Clock clock = SystemClockMs) : clock_(clock) {}
+  Keyspace(Keyspace&&) = default;
+  Keyspace& operator=(Keyspace&&) = default;
+
+  // nullptr when absent or expired (an expired key is removed here).
   Entry* Find(std::string_view key);
-  // Inserts or replaces (discarding) the value at `key`; clears any expiry.
+  // Inserts or replaces (discarding) the value at `key`. The expiry becomes
+  // the one the value carries (stored_expire_at_ms: none for a new value).
   Entry& Set(std::string_view key, std::unique_ptr<Value> value);
-  // Discards and removes `key`; returns whether it existed.
+  // Discards and removes `key`; returns whether it existed and had not
+  // expired (an expired key is removed too, counted as expired).
   bool Erase(std::string_view key);
   // Discards and removes every key.
   void Clear();
 
+  // Sets (expire_at_ms > 0) or removes (0) `key`'s expiry, persisting it
+  // through the value first; on error nothing changes. NotFound when `key`
+  // is absent (callers Find it first, which removes it if expired).
+  absl::Status SetExpireAt(std::string_view key, int64_t expire_at_ms);
+
+  // RENAME: moves `from`'s value and expiry to `to`, discarding whatever
+  // `to` held. NotFound ("no such key") when `from` is absent; renaming a
+  // key to itself changes nothing. When moving the value fails (a stream's
+  // directory), `from` keeps its value and the error is returned; `to`'s
+  // old value is gone by then.
+  absl::Status Rename(std::string_view from, std::string_view to);
+
+  // SCAN: visits up to about `count` keys (more only to finish a run of
+  // equal hashes) in stable order from `cursor` (0: the start), skipping
+  // expired ones, and returns the cursor to resume from (0: done).
+  using KeyVisitor = absl::FunctionRef<void(std::string_view key, const Entry& entry)>;
+  uint64_t Scan(uint64_t cursor, size_t count, KeyVisitor visit);
+  // KEYS: visits every live key.
+  void ForEach(KeyVisitor visit);
+  // RANDOMKEY: a live key, or nullopt when there is none.
+  std::optional<std::string> RandomKey();
+
+  // Active expiry: samples keys with a TTL and removes the expired ones,
+  // repeating while many of a sample were expired and `budget` lasts.
+  // Returns how many keys it removed.
+  size_t ExpireSome(int64_t now_ms, absl::Duration budget);
+
   size_t size() const { return entries_.size(); }
   // Keys with an expiry set (INFO keyspace "expires").
-  size_t expires_count() const;
+  size_t expires_count() const { return expires_.size(); }
+  // Keys removed because their TTL passed (INFO stats "expired_keys").
+  uint64_t expired_keys() const { return expired_keys_; }
+  int64_t now_ms() const { return clock_(); }
 
  private:
-  base::StringMap<Entry> entries_;
+  using Map = absl::node_hash_map<std::string, Entry, base::StringViewHash, base::StringViewEq>;
+  using Node = Map::value_type;
+  struct Position {
+    uint64_t hash;
+    std::string_view key;  // points into entries_ (node-stable)
+    friend auto operator<=>(const Position&, const Position&) = default;
+  };
+
+  static uint64_t OrderHash(std::string_view key);
+  bool IsExpired(const Entry& entry, int64_t now_ms) const {
+    return entry.expire_at_ms != 0 && entry.expire_at_ms <= now_ms;
+  }
+  // Removes the node at `it` (discarding its value) from every index.
+  void EraseNode(Map::iterator it);
+  void IndexExpiry(Node& node);
+  void UnindexExpiry(Entry& entry);
+  // Removes keys found expired during an iteration (after it, so the
+  // iteration's positions stay valid).
+  void EraseExpired(const std::vector<std::string>& keys);
+
+  Clock clock_;
+  Map entries_;
+  absl::btree_set<Position> order_;
+  std::vector<Node*> expires_;
+  uint64_t expired_keys_ = 0;
+  uint64_t random_state_ = 0x9e3779b97f4a7c15ULL;
 };
 
 }  // namespace runnel::keyspace

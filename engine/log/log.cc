@@ -298,6 +298,30 @@ absl::Status Log::Destroy() {
   return absl::OkStatus();
 }
 
+absl::Status Log::SetExpireAt(int64_t expire_at_ms) {
+  RETURN_IF_ERROR(journal_->WriteExpireAt(expire_at_ms));
+  MarkDirty();
+  return absl::OkStatus();
+}
+
+absl::Status Log::MoveTo(std::string directory) {
+  // A batch already handed to the sync thread may fsync paths inside the
+  // old directory; were they renamed from under it, it would find nothing
+  // (and skip) while its writers are acknowledged. Let it finish first.
+  if (options_->scheduler != nullptr) options_->scheduler->WaitForRunningBatch();
+  RETURN_IF_ERROR(base::RenamePath(directory_, directory));
+  directory_ = std::move(directory);
+  auto moved = [&](const std::string& path) { return base::StrCat(directory_, path.substr(path.rfind('/'))); };
+  for (std::unique_ptr<Segment>& segment : segments_) segment->set_path(moved(segment->path()));
+  for (UnreadableSegment& unreadable : unreadable_) unreadable.path = moved(unreadable.path);
+  journal_->set_path(moved(journal_->path()));
+  // Writes not yet collected now sync under the new paths; the rename itself
+  // is durable once the parent directory is synced.
+  parent_unsynced_ = true;
+  MarkDirty();
+  return absl::OkStatus();
+}
+
 void Log::CollectSync(std::vector<SyncAction>* actions) {
   for (const std::unique_ptr<Segment>& segment : segments_) segment->CollectSync(actions);
   journal_->CollectSync(actions);

@@ -116,6 +116,10 @@ class Log {
   // record's ID, or the ID just below the logical start after a trim.
   RecordId pinned_last_id() const;
 
+  // The key's expiry, Unix ms (0: none), persisted in the meta journal.
+  absl::Status SetExpireAt(int64_t expire_at_ms);
+  int64_t expire_at_ms() const { return journal_->expire_at_ms(); }
+
   uint64_t length() const { return length_; }
   // The largest ID appended, unless SetMetadata set another since (which
   // may be lower; see there); 0-0 for a new log.
@@ -127,6 +131,11 @@ class Log {
 
   // Removes the log's files; the log must not be used afterwards.
   absl::Status Destroy();
+  // Moves the log's directory to `directory` (a sibling that must not
+  // exist) by one rename(2); the parent's fsync is left to the next sync
+  // batch, like a new stream's. Waits for a running sync batch first, which
+  // may hold paths inside the old directory. See docs/durability.md.
+  absl::Status MoveTo(std::string directory);
 
   // Adds what makes every write so far durable (see SyncScheduler).
   void CollectSync(std::vector<SyncAction>* actions);

@@ -2,10 +2,13 @@
 
 #include <charconv>
 
+#include "absl/time/clock.h"
+
 #include "engine/base/file.h"
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
 #include "engine/log/segment_naming.h"
+#include "engine/log/stream_directory.h"
 
 namespace runnel::log {
 
@@ -56,14 +59,7 @@ absl::Status LogManager::OpenDatabase(int db, const std::string& directory, Foun
       RETURN_IF_ERROR(base::RemoveTree(path));
       continue;
     }
-    std::optional<std::string> key;
-    if (IsHashedKeyName(name)) {
-      absl::StatusOr<std::string> stored = base::ReadSmallFile(base::StrCat(path, "/", kKeyFileName));
-      if (stored.ok() && EncodeKeyName(*stored) == name) key = *std::move(stored);
-    } else {
-      key = DecodeKeyName(name);
-      if (key.has_value() && EncodeKeyName(*key) != name) key.reset();
-    }
+    std::optional<std::string> key = KeyOfStreamDirectory(path, name);
     absl::StatusOr<std::unique_ptr<Log>> log = absl::DataLossError("not a stream directory name");
     if (key.has_value()) {
       log = options_.defer_tail_recovery ? Log::OpenDeferred(path, log_options_, report)
@@ -74,6 +70,14 @@ absl::Status LogManager::OpenDatabase(int db, const std::string& directory, Foun
         report->problems.push_back(RecoveryProblem{.kind = RecoveryProblem::Kind::kCorruption, .path = path,
                                                    .reason = std::string(log.status().message())});
       }
+      continue;
+    }
+    const int64_t expire_at_ms = (*log)->expire_at_ms();
+    if (expire_at_ms != 0 && expire_at_ms <= absl::ToUnixMillis(absl::Now())) {
+      // Its TTL passed while the server was down: gone, as Redis drops
+      // expired keys while loading.
+      RETURN_IF_ERROR((*log)->Destroy());
+      if (report != nullptr) ++report->expired_streams;
       continue;
     }
     found(db, *std::move(key), *std::move(log));

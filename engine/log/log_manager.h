@@ -41,7 +41,8 @@ class LogManager {
   LogManager& operator=(const LogManager&) = delete;
 
   // Opens every stream, calling `found` for each. Directories left by a
-  // deletion cut short are removed. Damage is reported in `report`; a stream
+  // deletion cut short are removed, and so are streams whose TTL (meta
+  // journal) passed while the server was down. Damage is reported in `report`; a stream
   // that cannot be opened at all is reported and skipped.
   using FoundLog = absl::FunctionRef<void(int db, std::string key, std::unique_ptr<Log> log)>;
   absl::Status OpenAll(FoundLog found, RecoveryReport* report);

@@ -10,6 +10,7 @@
 #include "engine/base/status_macros.h"
 #include "engine/base/strings.h"
 #include "engine/log/segment_naming.h"
+#include "engine/log/stream_directory.h"
 
 namespace runnel::log {
 namespace {
@@ -34,20 +35,6 @@ std::string_view BaseName(std::string_view path) {
 std::string_view Parent(std::string_view path) {
   const size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-}
-
-// The key of the stream directory at `path`, named `name`, under the rules the
-// server opens streams by (LogManager): a name that does not re-encode to
-// itself, or a hashed name without a matching key file, is not a stream's.
-std::optional<std::string> KeyOfStreamDirectory(const std::string& path, std::string_view name) {
-  if (IsHashedKeyName(name)) {
-    absl::StatusOr<std::string> stored = base::ReadSmallFile(base::StrCat(path, "/", kKeyFileName));
-    if (stored.ok() && EncodeKeyName(*stored) == name) return *std::move(stored);
-    return std::nullopt;
-  }
-  std::optional<std::string> key = DecodeKeyName(name);
-  if (key.has_value() && EncodeKeyName(*key) != name) key.reset();
-  return key;
 }
 
 bool HoldsLogFiles(const std::vector<std::string>& names) {

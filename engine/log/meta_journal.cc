@@ -43,6 +43,19 @@ bool DecodeState(std::string_view payload, LogState* state) {
   return payload.empty();
 }
 
+// kMetaExpire payload: the expiry as a fixed 8-byte little-endian Unix ms.
+std::string EncodeExpire(int64_t expire_at_ms) {
+  std::string payload(8, '\0');
+  base::EncodeFixed64(payload.data(), static_cast<uint64_t>(expire_at_ms));
+  return payload;
+}
+
+bool DecodeExpire(std::string_view payload, int64_t* expire_at_ms) {
+  if (payload.size() != 8) return false;
+  *expire_at_ms = static_cast<int64_t>(base::DecodeFixed64(payload.data()));
+  return *expire_at_ms >= 0;
+}
+
 std::string FileHeader() {
   std::string header(kMetaHeaderSize, '\0');
   base::EncodeFixed64(header.data(), kMetaMagic);
@@ -76,6 +89,11 @@ JournalContents ParseJournal(std::string_view data) {
     if (record.type == RecordType::kMetaDelete) {
       contents.deleted.insert(record.id);
       contents.state.max_deleted = std::max(contents.state.max_deleted, record.id);
+    } else if (record.type == RecordType::kMetaExpire) {
+      if (!DecodeExpire(record.payload, &contents.expire_at_ms)) {
+        contents.torn_reason = "malformed expiry record";
+        break;
+      }
     } else if (record.type != RecordType::kMetaState || !DecodeState(record.payload, &contents.state)) {
       contents.torn_reason = "unexpected or malformed record";
       break;
@@ -122,6 +140,7 @@ absl::StatusOr<MetaJournal> MetaJournal::Load(std::string path, RecoveryReport* 
   }
   journal.exists_ = true;
   journal.state_ = contents.state;
+  journal.expire_at_ms_ = contents.expire_at_ms;
   journal.records_in_file_ = contents.records;
   if (contents.torn_reason != nullptr) {
     // Appends are sequential: an invalid record is a write cut short.
@@ -167,9 +186,23 @@ absl::Status MetaJournal::Rewrite(const LogState& state, absl::btree_set<RecordI
   return Compact();
 }
 
+absl::Status MetaJournal::WriteExpireAt(int64_t expire_at_ms) {
+  std::string record;
+  AppendRecord(&record, RecordType::kMetaExpire, RecordId{}, EncodeExpire(expire_at_ms));
+  RETURN_IF_ERROR(Append(record));
+  expire_at_ms_ = expire_at_ms;
+  ++records_in_file_;
+  // EXPIRE may be repeated forever on one key; each adds a record.
+  return MaybeCompact();
+}
+
 absl::Status MetaJournal::ForgetDeletedBefore(RecordId first) {
   deleted_.erase(deleted_.begin(), deleted_.lower_bound(first));
-  if (records_in_file_ > deleted_.size() + 1 + kCompactionSlack) return Compact();
+  return MaybeCompact();
+}
+
+absl::Status MetaJournal::MaybeCompact() {
+  if (records_in_file_ > live_records() + kCompactionSlack) return Compact();
   return absl::OkStatus();
 }
 
@@ -179,6 +212,7 @@ std::string MetaJournal::EncodeLive() const {
   // state after them restores the value in memory (XSETID may have lowered it).
   for (RecordId id : deleted_) AppendRecord(&bytes, RecordType::kMetaDelete, id, {});
   AppendRecord(&bytes, RecordType::kMetaState, RecordId{}, EncodeState(state_));
+  if (expire_at_ms_ != 0) AppendRecord(&bytes, RecordType::kMetaExpire, RecordId{}, EncodeExpire(expire_at_ms_));
   return bytes;
 }
 
@@ -186,7 +220,7 @@ absl::Status MetaJournal::Compact() {
   // Atomic (temporary file, fsync, rename): a crash leaves the old or the new
   // journal, never a mix. Rare, so its synchronous fsync is acceptable.
   RETURN_IF_ERROR(base::WriteFileAtomically(path_, EncodeLive()));
-  records_in_file_ = deleted_.size() + 1;
+  records_in_file_ = live_records();
   exists_ = true;
   return absl::OkStatus();
 }

@@ -1,14 +1,16 @@
 // MetaJournal: the "meta" file of a stream directory. It holds what the
 // segments cannot: where the stream logically starts after an exact trim,
 // which entries were deleted (XDEL), and stream metadata that is set rather
-// than appended (XSETID's last ID and entries-added, the largest deleted ID).
+// than appended (XSETID's last ID and entries-added, the largest deleted ID),
+// and the key's expiry (EXPIRE), which must outlive a restart like the rest.
 //
-//   meta = header(16) kMetaState? (kMetaState | kMetaDelete)*
+//   meta = header(16) kMetaState? (kMetaState | kMetaDelete | kMetaExpire)*
 //
 // Records use the segment record frame (record_format.h). Replay applies them
 // in order: a kMetaState replaces the whole state; each kMetaDelete adds one
 // deleted ID and raises the state's largest deleted ID to it (so XSETID can
-// lower that ID, as in Redis, and a later XDEL raises it again).
+// lower that ID, as in Redis, and a later XDEL raises it again); the last
+// kMetaExpire gives the expiry (0: none).
 // The file is created on first use (most streams never need it) and rewritten
 // compactly, atomically, when it holds far more records than live state.
 //
@@ -56,6 +58,7 @@ struct JournalContents {
   Header header = Header::kEmpty;
   LogState state;
   absl::btree_set<RecordId> deleted;  // every deletion record, trimmed or not
+  int64_t expire_at_ms = 0;           // the last kMetaExpire's; 0 when none
   uint64_t records = 0;
   uint64_t valid_end = 0;             // end of the last valid record
   const char* torn_reason = nullptr;  // set when bytes past valid_end are not records
@@ -79,6 +82,11 @@ class MetaJournal {
   // durably (synced before it returns): for changes that must reach the disk
   // before the caller's next step (Log::SetMetadata on an emptied log).
   absl::Status Rewrite(const LogState& state, absl::btree_set<RecordId> deleted);
+  // The key's expiry, Unix ms (0: none).
+  absl::Status WriteExpireAt(int64_t expire_at_ms);
+  int64_t expire_at_ms() const { return expire_at_ms_; }
+  // The directory moved (RENAME): the file is now at `path`.
+  void set_path(std::string path) { path_ = std::move(path); }
   // Deleted IDs below `first` are trimmed away and need not be remembered;
   // compacts the file when it has grown well past the live state.
   absl::Status ForgetDeletedBefore(RecordId first);
@@ -97,11 +105,15 @@ class MetaJournal {
   explicit MetaJournal(std::string path) : path_(std::move(path)) {}
   absl::Status Append(const std::string& records);
   absl::Status Compact();
+  // Compacts when the file has grown well past the live state.
+  absl::Status MaybeCompact();
+  uint64_t live_records() const { return deleted_.size() + 1 + (expire_at_ms_ != 0 ? 1 : 0); }
   std::string EncodeLive() const;
 
   std::string path_;
   LogState state_;
   absl::btree_set<RecordId> deleted_;
+  int64_t expire_at_ms_ = 0;
   uint64_t records_in_file_ = 0;
   bool exists_ = false;
   bool unsynced_ = false;

@@ -29,6 +29,7 @@ enum class RecordType : uint8_t {
   // Meta journal records (file "meta" of a stream directory).
   kMetaState = 16,   // logical start, entries-added adjustment, last-ID floor, max deleted ID
   kMetaDelete = 17,  // one deleted entry ID (XDEL)
+  kMetaExpire = 18,  // the key's expiry (EXPIRE, PERSIST): Unix ms, 0 = none
 };
 
 // "RUNSEG01" / "RUNMETA1" read as little-endian uint64: a file of the wrong

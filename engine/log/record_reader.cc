@@ -35,6 +35,7 @@ ReadResult ReadRecordAt(std::string_view data, uint64_t offset, ChecksumCheck ch
     case RecordType::kEntrySameFields:
     case RecordType::kMetaState:
     case RecordType::kMetaDelete:
+    case RecordType::kMetaExpire:
       break;
     default:
       return Invalid("unknown record type");

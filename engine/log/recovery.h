@@ -35,6 +35,7 @@ struct RecoveryReport {
   uint64_t segments = 0;
   uint64_t records = 0;           // entry records in the scanned (tail) segments
   uint64_t bytes_scanned = 0;     // bytes of tail segments verified at open
+  uint64_t expired_streams = 0;   // removed at open: their TTL had passed
   std::vector<RecoveryProblem> problems;
 
   bool clean() const { return problems.empty(); }

@@ -95,6 +95,8 @@ class Segment {
   bool has_unsynced() const { return synced_offset_ < end_offset_; }
 
   const std::string& path() const { return path_; }
+  // The log's directory moved (RENAME): the file is now at `path`.
+  void set_path(std::string path) { path_ = std::move(path); }
   RecordId base_id() const { return header_.base_id; }
   uint64_t first_ordinal() const { return header_.first_ordinal; }
   uint64_t capacity() const { return header_.capacity; }

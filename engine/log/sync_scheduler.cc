@@ -74,7 +74,14 @@ void SyncScheduler::ThreadMain() {
     const uint64_t one = 1;
     // A full eventfd counter is impossible here (one write per batch).
     [[maybe_unused]] ssize_t n = write(wake_fd_, &one, sizeof(one));
+    batch_done_.notify_all();
   }
+}
+
+void SyncScheduler::WaitForRunningBatch() {
+  if (!in_flight_) return;
+  std::unique_lock<std::mutex> lock(mu_);
+  batch_done_.wait(lock, [this] { return done_; });
 }
 
 absl::Status SyncScheduler::Reap() {

@@ -63,6 +63,10 @@ class SyncScheduler {
   // safely (the kernel may have dropped the dirty pages), so the server
   // treats an error as fatal, as Redis does under appendfsync always.
   absl::Status Reap();
+  // Blocks until the sync thread has finished the running batch, if any
+  // (without reaping it: the loop's Reap() still does). For a caller about
+  // to move files the batch may name (Log::MoveTo).
+  void WaitForRunningBatch();
   // Syncs everything now, on the calling thread (shutdown, tests).
   absl::Status SyncAllNow();
 
@@ -91,6 +95,7 @@ class SyncScheduler {
   // Shared with the sync thread, under mu_.
   std::mutex mu_;
   std::condition_variable work_ready_;
+  std::condition_variable batch_done_;
   std::vector<SyncAction> work_;
   bool has_work_ = false;
   bool done_ = false;

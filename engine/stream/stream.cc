@@ -2,6 +2,7 @@
 
 #include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
+#include "engine/log/stream_directory.h"
 
 namespace runnel::stream {
 
@@ -12,6 +13,8 @@ void Stream::Discard() {
     RUNNEL_LOG_WARNING("Removing the files of a deleted stream (%s): %s", log_->directory(), status.message());
   }
 }
+
+absl::Status Stream::MoveTo(std::string_view key) { return log::MoveLogToKey(*log_, key); }
 
 absl::StatusOr<StreamId> Stream::Add(const ParsedId& requested, std::span<const log::FieldValue> fields,
                                      uint64_t now_ms) {

@@ -3,8 +3,8 @@
 // top: ID generation for XADD, trimming policies, ranges with COUNT, and
 // deletion of several IDs at once. It never formats replies.
 //
-// Owned by the Keyspace; Discard() (DEL, FLUSHDB, overwrite) removes the
-// files, while plain destruction (shutdown) leaves them for the next start.
+// Owned by the Keyspace; Discard() (DEL, FLUSHDB, overwrite, expiry)
+// removes the files, while plain destruction (shutdown) leaves them for the next start.
 // Not thread-safe: the loop thread owns it.
 #pragma once
 
@@ -27,7 +27,13 @@ class Stream final : public keyspace::Value {
   explicit Stream(std::unique_ptr<log::Log> log) : log_(std::move(log)) {}
 
   keyspace::ValueType type() const override { return keyspace::ValueType::kStream; }
+  std::string_view encoding() const override { return "stream"; }
   void Discard() override;
+  // The TTL is journaled with the log (meta journal), so it survives a
+  // restart and moves with the directory on RENAME.
+  int64_t stored_expire_at_ms() const override { return log_->expire_at_ms(); }
+  absl::Status PersistExpireAt(int64_t expire_at_ms) override { return log_->SetExpireAt(expire_at_ms); }
+  absl::Status MoveTo(std::string_view key) override;
 
   // Finishes the log's recovery if start-up deferred it (Log::OpenDeferred).
   // Callers run it before anything else: length() and last_id() need it.

@@ -8,6 +8,10 @@ namespace runnel {
 void RegisterConnectionCommands(command::CommandTable& table);   // PING ECHO QUIT HELLO AUTH SELECT RESET
 void RegisterServerCommands(command::CommandTable& table);       // INFO TIME SHUTDOWN
 void RegisterKeyspaceCommands(command::CommandTable& table);     // DBSIZE FLUSHDB FLUSHALL TYPE EXISTS DEL UNLINK
+                                                                 // RENAME RENAMENX OBJECT
+void RegisterScanCommands(command::CommandTable& table);         // KEYS SCAN RANDOMKEY
+void RegisterExpireCommands(command::CommandTable& table);       // EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL
+                                                                 // EXPIRETIME PEXPIRETIME PERSIST
 void RegisterClientCommands(command::CommandTable& table);       // CLIENT ...
 void RegisterConfigCommands(command::CommandTable& table);       // CONFIG ...
 void RegisterCommandCommands(command::CommandTable& table);      // COMMAND ...

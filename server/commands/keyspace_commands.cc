@@ -1,8 +1,10 @@
-// Keyspace family: DBSIZE, FLUSHDB, FLUSHALL, TYPE, EXISTS, DEL, UNLINK.
-// Removing a key discards its value (a stream's files go with it).
+// Keyspace family: DBSIZE, FLUSHDB, FLUSHALL, TYPE, EXISTS, DEL, UNLINK,
+// RENAME, RENAMENX, OBJECT ENCODING|HELP. Removing a key discards its value
+// (a stream's files go with it); renaming moves them.
 #include "engine/base/strings.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/help_reply.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
 #include "server/server.h"
@@ -62,6 +64,57 @@ void FlushAll(CommandContext& ctx) {
   ctx.reply().Ok();
 }
 
+// RENAME / RENAMENX (renameGenericCommand): the source must exist (even
+// when renamed to itself); the TTL moves with the value. Clients blocked on
+// the destination (XREAD BLOCK) are woken, as Redis's dbAdd does.
+enum class Overwrite : uint8_t { kReplace, kNever };
+
+void RenameGeneric(CommandContext& ctx, Overwrite overwrite) {
+  keyspace::Keyspace& db = ctx.server.database(ctx.conn.db);
+  const std::string_view from = ctx.arg(1);
+  const std::string_view to = ctx.arg(2);
+  if (db.Find(from) == nullptr) {
+    ctx.reply().Error(resp::kNoSuchKey);
+    return;
+  }
+  if (overwrite == Overwrite::kNever && (from == to || db.Find(to) != nullptr)) {
+    ctx.reply().Integer(0);
+    return;
+  }
+  if (absl::Status status = db.Rename(from, to); !status.ok()) {
+    ctx.reply().Error(resp::EngineError(status));
+    return;
+  }
+  ctx.server.SignalKeyReady(ctx.conn.db, to);
+  if (overwrite == Overwrite::kNever) {
+    ctx.reply().Integer(1);
+  } else {
+    ctx.reply().Ok();
+  }
+}
+
+void Rename(CommandContext& ctx) { RenameGeneric(ctx, Overwrite::kReplace); }
+void RenameNx(CommandContext& ctx) { RenameGeneric(ctx, Overwrite::kNever); }
+
+// OBJECT ENCODING: the value's encoding, nil for a missing key.
+void ObjectEncoding(CommandContext& ctx) {
+  keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(ctx.arg(2));
+  if (entry == nullptr) {
+    ctx.reply().NullBulk();
+  } else {
+    ctx.reply().Bulk(entry->value->encoding());
+  }
+}
+
+// Only the subcommands Runnel has are listed (Redis also lists FREQ,
+// IDLETIME and REFCOUNT).
+void ObjectHelp(CommandContext& ctx) {
+  ReplyHelp(ctx.reply(), "object",
+            {"ENCODING <key>",
+             "    Return the kind of internal representation used in order to store the value",
+             "    associated with a <key>."});
+}
+
 constexpr uint32_t kFlushAcl =
     command::kAclKeyspace | command::kAclWrite | command::kAclSlow | command::kAclDangerous;
 
@@ -110,6 +163,33 @@ void RegisterKeyspaceCommands(command::CommandTable& table) {
                   .doc = {"Removes all keys from all databases.", "1.0.0", "server",
                           "O(N) where N is the total number of keys in all databases"},
                   .handler = FlushAll});
+  table.Register({.name = "rename", .arity = 3, .flags = command::kWrite,
+                  .acl_categories = command::kAclKeyspace | command::kAclWrite | command::kAclSlow,
+                  .keys = {1, 2, 1},
+                  .doc = {"Renames a key and overwrites the destination.", "1.0.0", "generic", "O(1)"},
+                  .handler = Rename});
+  table.Register({.name = "renamenx", .arity = 3, .flags = command::kWrite | command::kFast,
+                  .acl_categories = command::kAclKeyspace | command::kAclWrite | command::kAclFast,
+                  .keys = {1, 2, 1},
+                  .doc = {"Renames a key only when the target key name doesn't exist.", "1.0.0", "generic",
+                          "O(1)"},
+                  .handler = RenameNx});
+  table.Register({
+      .name = "object",
+      .arity = -2,
+      .acl_categories = command::kAclSlow,
+      .doc = {"A container for object introspection commands.", "2.2.3", "generic", "Depends on subcommand."},
+      .subcommands = {
+          {.name = "encoding", .arity = 3, .flags = command::kReadOnly,
+           .acl_categories = command::kAclKeyspace | command::kAclRead | command::kAclSlow,
+           .keys = {2, 2, 1},
+           .doc = {"Returns the internal encoding of a Redis object.", "2.2.3", "generic", "O(1)"},
+           .handler = ObjectEncoding},
+          {.name = "help", .arity = 2, .flags = command::kLoading | command::kStale,
+           .acl_categories = command::kAclKeyspace | command::kAclSlow,
+           .doc = {"Returns helpful text about the different subcommands.", "6.2.0", "generic", "O(1)"},
+           .handler = ObjectHelp},
+      }});
 }
 
 }  // namespace runnel

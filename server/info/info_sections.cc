@@ -146,6 +146,9 @@ void StatsSection(Server& server, std::string& out) {
   Field(out, "instantaneous_output_kbps",
         absl::StrFormat("%.2f", s.output_bytes_per_sec.PerSecond() / 1024.0));
   Field(out, "rejected_connections", s.rejected_connections);
+  uint64_t expired_keys = 0;  // lazily and actively, summed over databases
+  for (int i = 0; i < server.database_count(); ++i) expired_keys += server.database(i).expired_keys();
+  Field(out, "expired_keys", expired_keys);
   Field(out, "total_error_replies", s.total_error_replies);
   Field(out, "unexpected_error_replies", s.unexpected_error_replies);
   Field(out, "total_reads_processed", s.total_reads_processed);

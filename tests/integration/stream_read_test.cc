@@ -1,6 +1,7 @@
 // XREAD through the real server: immediate reads, RESP3 shape, errors, and
-// blocking — released by XADD from another connection, by timeout, by
-// CLIENT UNBLOCK and CLIENT KILL; not by DEL (as in Redis 7).
+// blocking — released by XADD from another connection, by a RENAME onto the
+// key, by timeout, by CLIENT UNBLOCK and CLIENT KILL; not by DEL (as in
+// Redis 7).
 #include <chrono>
 #include <thread>
 
@@ -219,6 +220,19 @@ TEST_P(StreamReadTest, DelDoesNotReleaseButARecreatedStreamDoes) {
   auto streams = Streams(*reply);
   ASSERT_EQ(streams.size(), 1u);
   EXPECT_EQ(streams[0].second, (Entries{{"9-0", {"f", "high"}}}));
+}
+
+TEST_P(StreamReadTest, RenameOntoTheKeyReleasesTheRead) {
+  // As Redis's dbAdd: a stream renamed onto a key someone waits on is served.
+  auto reader = BlockOn({"XREAD", "BLOCK", "0", "STREAMS", "dest", "$"});
+  ASSERT_THAT(Run({"XADD", "src", "7-0", "f", "moved"}), IsBulk("7-0"));
+  ASSERT_THAT(Run({"RENAME", "src", "dest"}), IsSimple("OK"));
+  std::optional<RespValue> reply = reader->Read();
+  ASSERT_TRUE(reply.has_value());
+  auto streams = Streams(*reply);
+  ASSERT_EQ(streams.size(), 1u);
+  EXPECT_EQ(streams[0].first, "dest");
+  EXPECT_EQ(streams[0].second, (Entries{{"7-0", {"f", "moved"}}}));
 }
 
 TEST_P(StreamReadTest, DatabasesAreSeparate) {

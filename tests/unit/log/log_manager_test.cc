@@ -4,6 +4,7 @@
 
 #include "engine/base/file.h"
 #include "engine/log/segment_naming.h"
+#include "engine/log/stream_directory.h"
 #include "gtest/gtest.h"
 #include "tests/unit/log/log_test_util.h"
 
@@ -85,6 +86,65 @@ TEST_F(LogManagerTest, ForeignDirectoriesAreReportedNotOpened) {
   RecoveryReport report;
   EXPECT_TRUE(OpenAll(*manager, &report).empty());
   EXPECT_EQ(report.corruptions(), 1u);
+}
+
+TEST_F(LogManagerTest, MovedLogsReopenUnderTheirNewKeyWithTheirExpiry) {
+  const std::string long_key(500, 'x');       // hashed name
+  const std::string other_long(600, 'y');     // hashed name
+  {
+    auto manager = NewManager();
+    auto a = manager->CreateLog(0, "a");
+    auto b = manager->CreateLog(0, long_key);
+    ASSERT_TRUE(a.ok() && b.ok());
+    ASSERT_TRUE(AppendEntry(**a, {1, 0}, {{"f", "a"}}).ok());
+    ASSERT_TRUE(AppendEntry(**b, {1, 0}, {{"f", "b"}}).ok());
+    ASSERT_TRUE((*a)->SetExpireAt(1'900'000'000'000).ok());
+    // escaped -> hashed, hashed -> hashed, hashed -> escaped, and appends after.
+    ASSERT_TRUE(MoveLogToKey(**a, other_long).ok());
+    ASSERT_TRUE(AppendEntry(**a, {2, 0}, {{"f", "a2"}}).ok());
+    ASSERT_TRUE(MoveLogToKey(**b, "tmp-" + long_key).ok());
+    ASSERT_TRUE(MoveLogToKey(**b, "b").ok());
+    ASSERT_TRUE(AppendEntry(**b, {2, 0}, {{"f", "b2"}}).ok());
+    EXPECT_EQ((*a)->directory(), manager->StreamDirectory(0, other_long));
+    EXPECT_FALSE(base::PathExists(manager->StreamDirectory(0, "a")));
+    EXPECT_FALSE(base::PathExists(manager->StreamDirectory(0, long_key)));
+    EXPECT_FALSE(base::PathExists(manager->StreamDirectory(0, "b") + "/key"));
+  }
+  auto manager = NewManager();
+  RecoveryReport report;
+  auto logs = OpenAll(*manager, &report);
+  EXPECT_TRUE(report.clean()) << report.Describe();
+  ASSERT_EQ(logs.size(), 2u);
+  const std::pair<int, std::string> a_key{0, other_long}, b_key{0, "b"};
+  ASSERT_TRUE(logs.contains(a_key));
+  ASSERT_TRUE(logs.contains(b_key));
+  EXPECT_EQ(ReadAll(*logs[a_key]).size(), 2u);
+  EXPECT_EQ(ReadAll(*logs[b_key]).size(), 2u);
+  EXPECT_EQ(logs[a_key]->expire_at_ms(), 1'900'000'000'000);
+  EXPECT_EQ(logs[b_key]->expire_at_ms(), 0);
+}
+
+// A crash between renaming the directory and renaming "key.next" over
+// "key": the directory's name is the new key's, and "key.next" holds it.
+TEST_F(LogManagerTest, HashedDirectoryWithOnlyKeyNextMatchingOpensUnderTheNewKey) {
+  const std::string old_key(500, 'o');
+  const std::string new_key(500, 'n');
+  {
+    auto manager = NewManager();
+    auto log = manager->CreateLog(0, old_key);
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE(AppendEntry(**log, {1, 0}, {{"f", "v"}}).ok());
+  }
+  auto manager = NewManager();
+  const std::string from = manager->StreamDirectory(0, old_key);
+  const std::string to = manager->StreamDirectory(0, new_key);
+  ASSERT_TRUE(base::WriteFileAtomically(from + "/key.next", new_key).ok());
+  ASSERT_TRUE(base::RenamePath(from, to).ok());
+  RecoveryReport report;
+  auto logs = OpenAll(*manager, &report);
+  EXPECT_TRUE(report.clean()) << report.Describe();
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_TRUE(logs.contains(std::pair<int, std::string>{0, new_key}));
 }
 
 }  // namespace

@@ -407,5 +407,39 @@ TEST_F(LogTest, StorageFormatDocExampleMatchesTheBytesWritten) {
                         "\x29\x02" "22");
 }
 
+TEST_F(LogTest, MovedLogReadsEvictedSegmentsFromItsNewDirectory) {
+  cache_.set_capacity(1);  // every read of another segment remaps it by path
+  auto log = Create();
+  Fill(*log, 1, 3000);
+  ASSERT_GT(log->segment_count(), 3u);
+  ASSERT_TRUE(log->SetExpireAt(123'456).ok());
+  const std::string moved = temp_.path() + "/moved";
+  ASSERT_TRUE(log->MoveTo(moved).ok());
+  EXPECT_EQ(log->directory(), moved);
+  EXPECT_FALSE(base::PathExists(Dir()));
+  for (size_t i = 0; i < log->segment_count(); ++i) {
+    EXPECT_EQ(log->segment(i).path().rfind(moved + "/", 0), 0u) << log->segment(i).path();
+  }
+  EXPECT_EQ(ReadAll(*log).size(), 3000u);
+  Fill(*log, 3001, 3100);
+  ASSERT_TRUE(log->Delete({5, 0}).ok());  // a journal write at the new path
+  log.reset();
+  auto reopened = Log::Open(moved, options_, nullptr);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ((*reopened)->length(), 3099u);
+  EXPECT_EQ((*reopened)->expire_at_ms(), 123'456);
+}
+
+TEST_F(LogTest, MoveOntoAnExistingNonEmptyDirectoryFailsAndKeepsTheLog) {
+  auto log = Create();
+  Fill(*log, 1, 10);
+  const std::string other = temp_.path() + "/other";
+  ASSERT_TRUE(base::CreateDirectories(other).ok());
+  ASSERT_TRUE(base::WriteFileAtomically(other + "/x", "x").ok());
+  EXPECT_FALSE(log->MoveTo(other).ok());
+  EXPECT_EQ(log->directory(), Dir());
+  EXPECT_EQ(ReadAll(*log).size(), 10u);
+}
+
 }  // namespace
 }  // namespace runnel::log

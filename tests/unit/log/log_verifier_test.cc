@@ -114,6 +114,20 @@ TEST_F(LogVerifierTest, ValidLogIsOkWithItsCounts) {
   EXPECT_EQ(report.location.db, -1);
 }
 
+TEST_F(LogVerifierTest, JournalWithExpiryRecordsIsOk) {
+  {
+    auto log = Log::Create(Dir(), options_);
+    ASSERT_TRUE(log.ok());
+    ASSERT_TRUE(AppendEntry(**log, {1, 0}, {{"f", "v"}}).ok());
+    ASSERT_TRUE((*log)->SetExpireAt(4'102'444'800'000).ok());
+    ASSERT_TRUE((*log)->Delete({1, 0}).ok());
+    ASSERT_TRUE((*log)->SetExpireAt(0).ok());
+  }
+  const StreamReport report = Verify();
+  EXPECT_EQ(report.status(), Status::kOk) << Describe(report);
+  EXPECT_EQ(report.entries, 0u);
+}
+
 TEST_F(LogVerifierTest, FlippedByteInASealedSegmentIsCorruptionAtItsRecord) {
   CreateLog(200);
   ASSERT_GE(segments_.size(), 3u);

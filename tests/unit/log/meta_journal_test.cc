@@ -1,6 +1,7 @@
 #include "engine/log/meta_journal.h"
 
 #include "engine/base/file.h"
+#include "engine/log/record_writer.h"
 #include "gtest/gtest.h"
 #include "tests/unit/log/log_test_util.h"
 
@@ -115,6 +116,63 @@ TEST_F(MetaJournalTest, CompactionKeepsOnlyLiveState) {
   MetaJournal reloaded = Load();
   EXPECT_EQ(reloaded.deleted().size(), 11u);
   EXPECT_EQ(reloaded.state(), state);
+}
+
+TEST_F(MetaJournalTest, LastExpiryRecordWinsAcrossReloads) {
+  {
+    MetaJournal journal = Load();
+    EXPECT_EQ(journal.expire_at_ms(), 0);
+    ASSERT_TRUE(journal.WriteExpireAt(1'700'000'000'123).ok());
+    ASSERT_TRUE(journal.AddDeleted({4, 0}).ok());
+    ASSERT_TRUE(journal.WriteExpireAt(1'800'000'000'456).ok());
+  }
+  EXPECT_EQ(Load().expire_at_ms(), 1'800'000'000'456);
+  {
+    MetaJournal journal = Load();
+    ASSERT_TRUE(journal.WriteExpireAt(0).ok());  // PERSIST
+  }
+  MetaJournal journal = Load();
+  EXPECT_EQ(journal.expire_at_ms(), 0);
+  EXPECT_EQ(journal.deleted().size(), 1u);
+}
+
+TEST_F(MetaJournalTest, ParseJournalReadsTheExpiry) {
+  {
+    MetaJournal journal = Load();
+    ASSERT_TRUE(journal.WriteExpireAt(42'000).ok());
+  }
+  absl::StatusOr<std::string> bytes = base::ReadSmallFile(Path());
+  ASSERT_TRUE(bytes.ok());
+  const JournalContents contents = ParseJournal(*bytes);
+  EXPECT_EQ(contents.header, JournalContents::Header::kValid);
+  EXPECT_EQ(contents.expire_at_ms, 42'000);
+  EXPECT_EQ(contents.records, 1u);
+  EXPECT_EQ(contents.torn_reason, nullptr);
+}
+
+TEST_F(MetaJournalTest, ExpiryRecordWithABadPayloadIsATornTail) {
+  {
+    MetaJournal journal = Load();
+    ASSERT_TRUE(journal.WriteExpireAt(42'000).ok());
+  }
+  std::string bad;
+  AppendRecord(&bad, RecordType::kMetaExpire, RecordId{}, "short");
+  ASSERT_TRUE(base::AppendToFile(Path(), bad).ok());
+  RecoveryReport report;
+  MetaJournal journal = Load(&report);
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].kind, RecoveryProblem::Kind::kTornTail);
+  EXPECT_EQ(journal.expire_at_ms(), 42'000);
+}
+
+TEST_F(MetaJournalTest, RepeatedExpiriesAreCompactedAway) {
+  {
+    MetaJournal journal = Load();
+    for (int i = 1; i <= 10'000; ++i) ASSERT_TRUE(journal.WriteExpireAt(i).ok());
+  }
+  // Compaction keeps the file near the live state: one state and one expiry.
+  EXPECT_LT(testing::FileSize(Path()), 5000u * 40);
+  EXPECT_EQ(Load().expire_at_ms(), 10'000);
 }
 
 }  // namespace

@@ -90,5 +90,17 @@ TEST_F(SyncSchedulerTest, SyncAllNowCompletesEverything) {
   EXPECT_FALSE(scheduler_->busy());
 }
 
+TEST_F(SyncSchedulerTest, WaitForRunningBatchReturnsOnceTheBatchRanWithoutReapingIt) {
+  scheduler_->WaitForRunningBatch();  // nothing running: returns at once
+  auto log = NewLog("w");
+  ASSERT_TRUE(AppendEntry(*log, {1, 0}, {{"f", "v"}}).ok());
+  ASSERT_TRUE(scheduler_->StartBatch());
+  scheduler_->WaitForRunningBatch();
+  EXPECT_TRUE(scheduler_->busy());  // still the loop's to reap
+  EXPECT_EQ(scheduler_->completed_epoch(), 0u);
+  ASSERT_TRUE(WaitAndReap(*scheduler_).ok());
+  EXPECT_EQ(scheduler_->completed_epoch(), 1u);
+}
+
 }  // namespace
 }  // namespace runnel::log

@@ -1,0 +1,43 @@
+// Active expiry (Redis's activeExpireCycle, simplified): keys nobody reads
+// would otherwise keep their memory and, for streams, their files forever.
+//
+// Each round samples kSampleSize random keys of the expiry index and removes
+// the expired ones; while a round finds more than a quarter expired, the
+// index is likely full of them and another round runs, until the time
+// budget is spent. Sampling bounds the work per call whatever the number of
+// keys; the caller (the server cron) calls it every tick.
+#include <chrono>
+
+#include "engine/keyspace/keyspace.h"
+
+namespace runnel::keyspace {
+namespace {
+
+constexpr size_t kSampleSize = 20;  // Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP
+constexpr size_t kRepeatAbove = kSampleSize / 4;
+
+}  // namespace
+
+size_t Keyspace::ExpireSome(int64_t now_ms, absl::Duration budget) {
+  const auto deadline = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(budget);
+  size_t removed = 0;
+  for (;;) {
+    size_t expired_this_round = 0;
+    for (size_t i = 0; i < kSampleSize && !expires_.empty(); ++i) {
+      random_state_ = random_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
+      Node* node = expires_[(random_state_ >> 33) % expires_.size()];
+      if (!IsExpired(node->second, now_ms)) continue;
+      ++expired_this_round;
+      ++expired_keys_;
+      EraseNode(entries_.find(node->first));
+      // Removing a stream removes files: check the budget per removal.
+      if (std::chrono::steady_clock::now() >= deadline) return removed + expired_this_round;
+    }
+    removed += expired_this_round;
+    if (expired_this_round <= kRepeatAbove || expires_.empty()) break;
+    if (std::chrono::steady_clock::now() >= deadline) break;
+  }
+  return removed;
+}
+
+}  // namespace runnel::keyspace
