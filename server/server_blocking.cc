@@ -67,6 +67,10 @@ void Server::UnblockClient(Connection& conn) {
   if (block.deadline != absl::InfiniteFuture()) EraseDeadline(block_deadlines_, block.deadline, conn.id());
   --blocked_clients_;
   block = BlockState{};
+  // The wait ends with a reply: an interaction, so the idle timeout (which
+  // spared the client while it waited) counts from now, not from the command
+  // that blocked.
+  conn.last_interaction = absl::Now();
 }
 
 void Server::ServeReadyKeys() {

@@ -309,7 +309,7 @@ TEST_P(StreamReadTest, IdleTimeoutSparesBlockedClients) {
   EXPECT_TRUE(client_->WaitForClose(milliseconds(100)));
   ASSERT_THAT(Connect()->Run({"XADD", "r", "1-0", "f", "v"}), IsBulk("1-0"));
   std::optional<RespValue> reply = reader->Read();
-  ASSERT_TRUE(reply.has_value());
+  ASSERT_TRUE(reply.has_value()) << server_->log();
   EXPECT_EQ(Streams(*reply).size(), 1u);
 }
 
