@@ -59,6 +59,10 @@ stop_server() {  # pid
   while kill -0 "$1" 2>/dev/null; do sleep 0.05; done
 }
 
+# The server's CPU time so far (all its threads), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
+
 rps() {  # port pipeline command... -> requests/second (redis-benchmark --csv)
   local port=$1 pipeline=$2
   shift 2
@@ -83,7 +87,7 @@ measure() {  # label fsync pipeline fill(yes|no) command...
   local order=(runnel redis) name port pid before after before_anon after_anon
   case_number=$((case_number + 1))
   [ $((case_number % 2)) -eq 0 ] && order=(redis runnel)
-  declare -A result
+  declare -A result cpu
   for name in "${order[@]}"; do
     read -r port pid < <(start_server "$name" "$fsync")
     if [ "$prefill" = yes ]; then
@@ -100,11 +104,17 @@ measure() {  # label fsync pipeline fill(yes|no) command...
       memory+=("| $name | $((before / 1024)) | $((after / 1024)) | $(per_million "$after" "$before") \
 | $(per_million "$after_anon" "$before_anon") |")
     fi
+    local ticks_before; ticks_before=$(cpu_ticks "$pid")
     result[$name]=$(rps "$port" "$pipeline" "$@")
+    # Server CPU per request: on a small machine the benchmark client is
+    # often the bottleneck, and then this, not req/s, shows the server's cost.
+    cpu[$name]=$(awk -v t="$(( $(cpu_ticks "$pid") - ticks_before ))" -v hz="$ticks_per_second" -v n="$requests" \
+      'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
     stop_server "$pid"
   done
   rows+=("| $label | $fsync | $pipeline | ${result[runnel]} | ${result[redis]} | $(awk -v a="${result[runnel]}" \
-    -v b="${result[redis]}" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}') |")
+    -v b="${result[redis]}" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}') | ${cpu[runnel]} | ${cpu[redis]} \
+| $(awk -v a="${cpu[runnel]}" -v b="${cpu[redis]}" 'BEGIN {printf "%.2f", (a > 0 ? b / a : 0)}') |")
 }
 
 memory=()
@@ -119,8 +129,8 @@ echo
 echo "redis-benchmark, $clients clients, $requests requests per cell; $(redis-server --version | awk '{print $1, $2, $3}');"
 echo "$(nproc) cores; $(uname -r); data under ${RUNNEL_BENCH_DIR:-/tmp}"
 echo
-echo "| workload | appendfsync | -P | Runnel req/s | Redis req/s | Runnel/Redis |"
-echo "|---|---|---|---|---|---|"
+echo "| workload | appendfsync | -P | Runnel req/s | Redis req/s | Runnel/Redis | Runnel CPU µs/req | Redis CPU µs/req | Redis/Runnel CPU |"
+echo "|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
 echo "Resident memory (VmRSS) before and after filling one stream with $fill entries of 100 bytes."
