@@ -1,5 +1,7 @@
 #include "engine/log/sync_scheduler.h"
 
+#include <algorithm>
+
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -94,6 +96,7 @@ absl::Status SyncScheduler::Reap() {
     done_ = false;
     status = result_;
     stats_.last_batch_duration = duration_;
+    stats_.max_batch_duration = std::max(stats_.max_batch_duration, duration_);
     stats_.total_duration += duration_;
   }
   in_flight_ = false;

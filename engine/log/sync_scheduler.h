@@ -75,6 +75,7 @@ class SyncScheduler {
     uint64_t actions = 0;
     uint64_t last_batch_actions = 0;
     absl::Duration last_batch_duration;
+    absl::Duration max_batch_duration;
     absl::Duration total_duration;
   };
   const Stats& stats() const { return stats_; }

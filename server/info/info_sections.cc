@@ -127,11 +127,13 @@ void PersistenceSection(Server& server, std::string& out) {
   Field(out, "aof_rewrite_in_progress", 0);
   Field(out, "aof_last_write_status", "ok");
   // Runnel's own: the age of the oldest write not yet durable (what a power
-  // loss now would lose; bounded by about a second under everysec) and the
-  // group-commit batches completed.
+  // loss now would lose; about a second plus one sync under everysec), the
+  // group-commit batches completed and the longest one took.
   Field(out, "runnel_unsynced_ms",
         absl::ToInt64Milliseconds(server.storage().UnsyncedAge(absl::Now())));
   Field(out, "runnel_sync_batches", server.storage().scheduler().stats().batches);
+  Field(out, "runnel_sync_max_ms",
+        absl::ToInt64Milliseconds(server.storage().scheduler().stats().max_batch_duration));
 }
 
 void StatsSection(Server& server, std::string& out) {

@@ -155,7 +155,7 @@ TEST_P(StreamRestartTest, EverysecKeepsTheUnsyncedWindowNearOneSecond) {
   Restart();
   // Writes for 2.5 s while watching INFO's runnel_unsynced_ms, the age of
   // the oldest write a power loss would lose. everysec promises about a
-  // second: one cron tick (100 ms at hz 10) and one sync on top of it.
+  // second: one sync and one cron tick (100 ms at hz 10) on top of it.
   auto watcher = Connect();
   int64_t worst = 0;
   int samples = 0;
@@ -172,7 +172,13 @@ TEST_P(StreamRestartTest, EverysecKeepsTheUnsyncedWindowNearOneSecond) {
   }
   EXPECT_GT(samples, 10);
   EXPECT_GT(worst, 0) << "writes never waited for a sync: is everysec syncing at every write?";
-  EXPECT_LT(worst, 2000) << "an acknowledged write waited more than 2 s for its sync";
+  // A batch starts a second after the previous one started (or on the next
+  // cron tick once it is done), and covers the writes until then once it
+  // completes: the window is one second plus one sync. The sync's own length
+  // is the disk's (over 1 s on a loaded test machine), so it is measured.
+  const int64_t longest_sync = std::stoll(InfoField("persistence", "runnel_sync_max_ms"));
+  EXPECT_LT(worst, 1000 + longest_sync + 300)
+      << "an acknowledged write waited more than 1 s + one sync (" << longest_sync << " ms) + 300 ms";
   // Once writes stop, one more batch makes everything durable.
   for (int i = 0; i < 40 && InfoField("persistence", "runnel_unsynced_ms") != "0"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
