@@ -26,43 +26,17 @@ int64_t NowMs() {
 
 class ExpireTest : public ServerTest {
  protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/runnel-expire-test-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    root_ = pattern;
-    StartServer({.args = DirArgs()});
-  }
-  void TearDown() override {
-    ServerTest::TearDown();
-    if (!root_.empty()) std::filesystem::remove_all(root_);
-  }
-  std::vector<std::string> DirArgs() const {
-    std::vector<std::string> args = {"--dir", root_ + "/data"};
-    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-    return args;
-  }
-  void Restart() { StartServer({.args = DirArgs()}); }
-  void KillAndRestart() {
-    client_.reset();
-    EXPECT_EQ(server_->Stop(SIGKILL), 128 + SIGKILL);
-    server_.reset();
-    StartServer({.args = DirArgs()});
-  }
+  void SetUp() override { Restart(); }
   void AddStream(const std::string& key) {
     ASSERT_THAT(Run({"XADD", key, "*", "f", "v"}), ::testing::Not(ErrorStartsWith("")));
   }
-  bool StreamDirExists(const std::string& key) const {
-    return std::filesystem::exists(root_ + "/data/streams/0/" + key);
+  bool StreamDirExists(const std::string& key) {
+    return std::filesystem::exists(data_root() + "/data/streams/0/" + key);
   }
   int64_t InfoInt(const std::string& section, const std::string& field) {
-    const std::string text = Run({"INFO", section}).str;
-    const size_t at = text.find(field + ":");
-    if (at == std::string::npos) return -1;
-    return std::stoll(text.substr(at + field.size() + 1));
+    const std::string value = InfoField(section, field);
+    return value.empty() ? -1 : std::stoll(value);
   }
-
-  std::string root_;
-  std::vector<std::string> extra_args_;
 };
 RUNNEL_BACKEND_TESTS(ExpireTest);
 
@@ -252,7 +226,7 @@ TEST_P(ExpireTest, AStreamThatExpiredWhileDownIsGoneAfterRestart) {
   ASSERT_EQ(server_->Stop(SIGTERM), 0);
   server_.reset();
   std::this_thread::sleep_for(300ms);
-  StartServer({.args = DirArgs()});
+  Restart();
   EXPECT_THAT(Run({"DBSIZE"}), IsInt(1));
   EXPECT_FALSE(StreamDirExists("short"));
   EXPECT_THAT(Run({"TTL", "long"}), ::testing::AnyOf(IsInt(999), IsInt(1000)));

@@ -148,6 +148,29 @@ void ServerTest::TearDown() {
     // A clean exit also proves no leak: ASan makes a leaking exit non-zero.
     EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->log();
   }
+  if (!data_root_.empty()) std::filesystem::remove_all(data_root_);
+}
+
+const std::string& ServerTest::data_root() {
+  if (data_root_.empty()) {
+    char pattern[] = "/tmp/runnel-test-data-XXXXXX";
+    EXPECT_NE(mkdtemp(pattern), nullptr);
+    data_root_ = pattern;
+  }
+  return data_root_;
+}
+
+void ServerTest::Restart() {
+  std::vector<std::string> args = {"--dir", data_root() + "/data"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  StartServer({.args = std::move(args)});
+}
+
+void ServerTest::KillAndRestart() {
+  client_.reset();
+  EXPECT_EQ(server_->Stop(SIGKILL), 128 + SIGKILL);
+  server_.reset();
+  Restart();
 }
 
 std::string ServerTest::InfoField(const std::string& section, const std::string& field) {

@@ -65,8 +65,20 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
   // The value of `field` in INFO `section`, or "" when absent.
   std::string InfoField(const std::string& section, const std::string& field);
 
+  // For tests of what survives a restart: a data directory that outlives
+  // the server (created on first use, removed at TearDown). Restart() stops
+  // the server cleanly if one runs, then starts one on that directory with
+  // `extra_args_`; KillAndRestart() kills it with SIGKILL instead.
+  void Restart();
+  void KillAndRestart();
+  const std::string& data_root();  // the directory; the server's --dir is data_root() + "/data"
+  std::vector<std::string> extra_args_;
+
   std::unique_ptr<ServerProcess> server_;
   std::unique_ptr<RespClient> client_;
+
+ private:
+  std::string data_root_;
 };
 
 #define RUNNEL_BACKEND_TESTS(Fixture) \

@@ -59,16 +59,9 @@ struct Model {
 class StreamModelTest : public ServerTest {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/runnel-stream-model-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    root_ = pattern;
-    StartServer({.args = Args()});
+    extra_args_ = {"--appendfsync", "always"};
+    Restart();
   }
-  void TearDown() override {
-    ServerTest::TearDown();
-    if (!root_.empty()) std::filesystem::remove_all(root_);
-  }
-  std::vector<std::string> Args() const { return {"--dir", root_ + "/data", "--appendfsync", "always"}; }
 
   void RestartAfterShutdown() {
     client_->SendRaw(RespClient::Encode({"SHUTDOWN"}));
@@ -76,13 +69,7 @@ class StreamModelTest : public ServerTest {
     client_.reset();
     EXPECT_EQ(server_->WaitForExit(std::chrono::seconds(20)), 0) << server_->log();
     server_.reset();
-    StartServer({.args = Args()});
-  }
-  void RestartAfterKill() {
-    client_.reset();
-    EXPECT_EQ(server_->Stop(SIGKILL), 128 + SIGKILL);
-    server_.reset();
-    StartServer({.args = Args()});
+    Restart();
   }
 
   uint64_t Rand(uint64_t lo, uint64_t hi) { return std::uniform_int_distribution<uint64_t>(lo, hi)(rng_); }
@@ -451,7 +438,7 @@ class StreamModelTest : public ServerTest {
       if (model_.entries.empty() && model_.exists) ++seen_["empty stream"];
       ++seen_["segments: " + std::to_string(std::min<int64_t>(3, InfoInt("radix-tree-keys")))];
       if (step % 40 == 39) {
-        if (step % 80 == 79) RestartAfterKill();
+        if (step % 80 == 79) KillAndRestart();
         else RestartAfterShutdown();
         SCOPED_TRACE("after a restart");
         CheckAll();
@@ -460,7 +447,6 @@ class StreamModelTest : public ServerTest {
     }
   }
 
-  std::string root_;
   std::mt19937_64 rng_;
   Model model_;
   // How often each outcome happened, printed at the end: a run that never
