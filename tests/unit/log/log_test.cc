@@ -29,6 +29,21 @@ class LogTest : public ::testing::Test {
     EXPECT_TRUE(log.ok()) << log.status();
     return *std::move(log);
   }
+  // Writes entries 1-0 ... 10-0, then damages the tenth as a crash mid-write
+  // would; returns where the tenth began (the end of the ninth).
+  uint64_t WriteTenAndTearTheTenth() {
+    std::string path;
+    uint64_t end_of_nine = 0;
+    {
+      auto log = Create();
+      Fill(*log, 1, 9);
+      end_of_nine = log->segment(0).end_offset();
+      Fill(*log, 10, 10);
+      path = log->segment(0).path();
+    }  // closed before the damage, as after a crash
+    testing::FlipByte(path, end_of_nine + kRecordHeaderSize + 2);
+    return end_of_nine;
+  }
   // Appends entries with IDs ms-0 for ms in [first, last], one 10-byte value each.
   void Fill(Log& log, uint64_t first, uint64_t last) {
     for (uint64_t ms = first; ms <= last; ++ms) {
@@ -281,16 +296,7 @@ TEST_F(LogTest, DestroyRemovesTheDirectory) {
 }
 
 TEST_F(LogTest, TornTailIsDroppedAndReported) {
-  std::string path;
-  uint64_t end_of_nine = 0;
-  {
-    auto log = Create();
-    Fill(*log, 1, 9);
-    end_of_nine = log->segment(0).end_offset();
-    Fill(*log, 10, 10);
-    path = log->segment(0).path();
-  }
-  testing::FlipByte(path, end_of_nine + kRecordHeaderSize + 2);
+  const uint64_t end_of_nine = WriteTenAndTearTheTenth();
   RecoveryReport report;
   auto log = Reopen(&report);
   ASSERT_EQ(report.problems.size(), 1u);
@@ -307,16 +313,7 @@ TEST_F(LogTest, TornTailIsDroppedAndReported) {
 }
 
 TEST_F(LogTest, DeferredOpenRecoversTheTailOnFirstUse) {
-  std::string path;
-  uint64_t end_of_nine = 0;
-  {
-    auto log = Create();
-    Fill(*log, 1, 9);
-    end_of_nine = log->segment(0).end_offset();
-    Fill(*log, 10, 10);
-    path = log->segment(0).path();
-  }
-  testing::FlipByte(path, end_of_nine + kRecordHeaderSize + 2);
+  const uint64_t end_of_nine = WriteTenAndTearTheTenth();
   RecoveryReport report;
   auto opened = Log::OpenDeferred(Dir(), options_, &report);
   ASSERT_TRUE(opened.ok()) << opened.status();
