@@ -6,7 +6,15 @@
 
 namespace runnel::stream {
 
+Stream::Stream(std::unique_ptr<log::Log> log)
+    : log_(std::move(log)), groups_(std::make_unique<ConsumerGroups>()) {}
+
+Stream::~Stream() = default;
+
+absl::Status Stream::Prepare() { return log_->Recover(); }
+
 void Stream::Discard() {
+  groups_->Discard();
   if (absl::Status status = log_->Destroy(); !status.ok()) {
     // The key is gone either way; files left behind are removed at the next
     // start only if renamed, so say where they are.
@@ -14,7 +22,11 @@ void Stream::Discard() {
   }
 }
 
-absl::Status Stream::MoveTo(std::string_view key) { return log::MoveLogToKey(*log_, key); }
+absl::Status Stream::MoveTo(std::string_view key) {
+  RETURN_IF_ERROR(log::MoveLogToKey(*log_, key));
+  groups_->SetDirectory(log_->directory());
+  return absl::OkStatus();
+}
 
 absl::StatusOr<StreamId> Stream::Add(const ParsedId& requested, std::span<const log::FieldValue> fields,
                                      uint64_t now_ms) {
@@ -76,6 +88,47 @@ absl::Status Stream::SetId(const IdSettings& settings) {
   }
   return log_->SetMetadata(settings.last_id, settings.entries_added.value_or(log_->entries_added()),
                            settings.max_deleted.value_or(log_->max_deleted_id()));
+}
+
+absl::StatusOr<bool> Stream::MayHaveTombstonesFrom(StreamId start) {
+  const StreamId max_deleted = log_->max_deleted_id();
+  if (log_->length() == 0 || max_deleted == kMinId) return false;
+  ASSIGN_OR_RETURN(const std::optional<StreamId> first, log_->FirstId());
+  // The latest deletion is before the first entry: none is left among them.
+  if (first.has_value() && *first > max_deleted) return false;
+  return start <= max_deleted;
+}
+
+absl::StatusOr<int64_t> Stream::EstimateEntriesRead(StreamId id) {
+  const auto added = static_cast<int64_t>(log_->entries_added());
+  const auto length = static_cast<int64_t>(log_->length());
+  // Any ID of a never-used stream counts 0.
+  if (added == 0) return 0;
+  // In an empty stream every ID up to the last counts all that were added.
+  if (length == 0 && id <= log_->last_id()) return added;
+  if (id == log_->last_id()) return added;
+  if (id > log_->last_id()) return kEntriesReadUnknown;  // a future ID
+  ASSIGN_OR_RETURN(const std::optional<StreamId> first_entry, log_->FirstId());
+  const StreamId first = first_entry.value_or(kMinId);
+  const StreamId max_deleted = log_->max_deleted_id();
+  if (max_deleted == kMinId || max_deleted < first) {
+    // No deletion ahead of the first entry: the count is exact.
+    if (id < first) return added - length;
+    if (id == first) return added - length + 1;
+  }
+  return kEntriesReadUnknown;
+}
+
+absl::StatusOr<std::optional<int64_t>> Stream::Lag(const ConsumerGroup& group) {
+  const auto added = static_cast<int64_t>(log_->entries_added());
+  if (added == 0) return 0;  // a new stream's lag is 0
+  if (group.entries_read() != kEntriesReadUnknown) {
+    ASSIGN_OR_RETURN(const bool tombstones, MayHaveTombstonesFrom(group.last_delivered()));
+    if (!tombstones) return added - group.entries_read();
+  }
+  ASSIGN_OR_RETURN(const int64_t read, EstimateEntriesRead(group.last_delivered()));
+  if (read == kEntriesReadUnknown) return std::nullopt;
+  return added - read;
 }
 
 uint64_t Stream::index_points() const {

@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "engine/keyspace/keyspace.h"
 #include "engine/log/log.h"
+#include "engine/stream/consumer_groups.h"
 #include "engine/stream/stream_id.h"
 #include "engine/stream/trim_policy.h"
 
@@ -24,7 +25,8 @@ namespace runnel::stream {
 
 class Stream final : public keyspace::Value {
  public:
-  explicit Stream(std::unique_ptr<log::Log> log) : log_(std::move(log)) {}
+  explicit Stream(std::unique_ptr<log::Log> log);
+  ~Stream() override;
 
   keyspace::ValueType type() const override { return keyspace::ValueType::kStream; }
   std::string_view encoding() const override { return "stream"; }
@@ -35,9 +37,26 @@ class Stream final : public keyspace::Value {
   absl::Status PersistExpireAt(int64_t expire_at_ms) override { return log_->SetExpireAt(expire_at_ms); }
   absl::Status MoveTo(std::string_view key) override;
 
-  // Finishes the log's recovery if start-up deferred it (Log::OpenDeferred).
-  // Callers run it before anything else: length() and last_id() need it.
-  absl::Status Prepare() { return log_->Recover(); }
+  // Finishes the log's recovery if start-up deferred it (Log::OpenDeferred)
+  // and loads the consumer groups. Callers run it before anything else:
+  // length(), last_id() and groups() need it.
+  absl::Status Prepare();
+
+  // The stream's consumer groups (consumer_groups.h).
+  ConsumerGroups& groups() { return *groups_; }
+
+  // Redis 7's consumer-group counters (t_stream.c), which XREADGROUP and
+  // XINFO share:
+  // Whether an entry deleted by XDEL may lie at or after `start` (Redis's
+  // streamRangeHasTombstones(s, start, NULL)); the largest deleted ID tells.
+  absl::StatusOr<bool> MayHaveTombstonesFrom(StreamId start);
+  // The number of entries added up to and including `id`, when it can be
+  // known without counting (streamEstimateDistanceFromFirstEverEntry);
+  // kEntriesReadUnknown otherwise.
+  absl::StatusOr<int64_t> EstimateEntriesRead(StreamId id);
+  // XINFO's lag of `group`: entries added and not yet read by it; nullopt
+  // when unknown (streamReplyWithCGLag).
+  absl::StatusOr<std::optional<int64_t>> Lag(const ConsumerGroup& group);
 
   // XADD: appends an entry under the ID `requested` resolves to (see
   // NextId) and returns that ID. Errors as NextId's, or the log's
@@ -81,6 +100,7 @@ class Stream final : public keyspace::Value {
 
  private:
   std::unique_ptr<log::Log> log_;
+  std::unique_ptr<ConsumerGroups> groups_;
 };
 
 }  // namespace runnel::stream
