@@ -69,11 +69,7 @@ absl::StatusOr<std::unique_ptr<Log>> Log::OpenDeferred(std::string directory, co
   std::unique_ptr<Log> log(new Log(std::move(directory), options));
   ASSIGN_OR_RETURN(MetaJournal journal, MetaJournal::Load(base::StrCat(log->directory_, "/", kMetaFileName), report));
   log->journal_ = std::make_unique<MetaJournal>(std::move(journal));
-  RETURN_IF_ERROR(log->LoadSegments(report));
-  if (report != nullptr) {
-    ++report->streams;
-    report->segments += log->segments_.size();
-  }
+  if (report != nullptr) ++report->streams;
   return log;
 }
 
@@ -81,6 +77,10 @@ absl::Status Log::Recover(RecoveryReport* report) {
   if (recovered_) return absl::OkStatus();
   RecoveryReport local;
   RecoveryReport* out = report != nullptr ? report : &local;
+  // Even the segment headers wait until here: a cold start over thousands
+  // of segments would otherwise pay a disk read per segment before serving.
+  RETURN_IF_ERROR(LoadSegments(out));
+  out->segments += segments_.size();
   RETURN_IF_ERROR(RecoverTail(out));
   // Segments wholly below the logical start outlived a trim cut short by a crash.
   RETURN_IF_ERROR(DropSegmentsBelow(journal_->state().logical_first));
@@ -105,6 +105,9 @@ absl::Status Log::Recover(RecoveryReport* report) {
 }
 
 absl::Status Log::LoadSegments(RecoveryReport* report) {
+  // A Recover() that failed part-way may run again: start from nothing.
+  segments_.clear();
+  unreadable_.clear();
   ASSIGN_OR_RETURN(std::vector<std::string> names, base::ListDirectory(directory_));
   std::sort(names.begin(), names.end());  // fixed-width hex names sort by base ID
   for (const std::string& name : names) {

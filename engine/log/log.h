@@ -67,15 +67,17 @@ class Log {
   // journal, verifies the tail segment and drops a torn tail (see recovery.h).
   static absl::StatusOr<std::unique_ptr<Log>> Open(std::string directory, const LogOptions& options,
                                                    RecoveryReport* report);
-  // Opens like Open() but leaves the tail for later: reads the meta journal
-  // and the segment headers only, so a server with many streams answers in
-  // milliseconds whatever their size. The tail is recovered by Recover(),
-  // which every operation below runs first; length(), last_id(),
-  // entries_added() and max_deleted_id() need recovered() to be true.
+  // Opens like Open() but leaves the segments for later: reads the meta
+  // journal only (the key's expiry is there), so a server with many streams
+  // answers in milliseconds whatever their size, even with a cold page
+  // cache. Recover(), which every operation below runs first, reads the
+  // segment headers and recovers the tail; length(), last_id(),
+  // entries_added(), max_deleted_id() and segment_count() need recovered().
   static absl::StatusOr<std::unique_ptr<Log>> OpenDeferred(std::string directory, const LogOptions& options,
                                                            RecoveryReport* report);
-  // Recovers the tail if that is pending (see Open); idempotent. Problems go
-  // to `report`, or to the server log when there is none.
+  // Loads the segments and recovers the tail if that is pending (see
+  // OpenDeferred); idempotent. Problems go to `report`, or to the server log
+  // when there is none.
   absl::Status Recover(RecoveryReport* report = nullptr);
   bool recovered() const { return recovered_; }
   Log(const Log&) = delete;

@@ -37,9 +37,9 @@ absl::StatusOr<std::unique_ptr<Storage>> Storage::Open(const config::ServerConfi
     RUNNEL_LOG_NOTICE("%d streams removed: their TTL passed while the server was down", report.expired_streams);
   }
   // Repairs made by recovery (zeroed torn tails) become durable with the first batch.
-  RUNNEL_LOG_NOTICE("DB loaded from disk: %d streams, %d segments, %d problems, %.3f seconds "
-                    "(each stream's tail is verified on first use)",
-                    report.streams, report.segments, report.problems.size(),
+  RUNNEL_LOG_NOTICE("DB loaded from disk: %d streams, %d problems, %.3f seconds "
+                    "(each stream's segments are opened and its tail verified on first use)",
+                    report.streams, report.problems.size(),
                     absl::ToDoubleSeconds(absl::Now() - start));
   return storage;
 }

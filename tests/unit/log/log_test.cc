@@ -313,15 +313,16 @@ TEST_F(LogTest, TornTailIsDroppedAndReported) {
 }
 
 TEST_F(LogTest, DeferredOpenRecoversTheTailOnFirstUse) {
-  const uint64_t end_of_nine = WriteTenAndTearTheTenth();
+  WriteTenAndTearTheTenth();
   RecoveryReport report;
   auto opened = Log::OpenDeferred(Dir(), options_, &report);
   ASSERT_TRUE(opened.ok()) << opened.status();
   auto& log = *opened;
-  // Headers only: nothing verified, nothing reported yet.
+  // The meta journal only: no segment opened, nothing verified or reported.
   EXPECT_FALSE(log->recovered());
   EXPECT_TRUE(report.clean()) << report.Describe();
   EXPECT_EQ(report.bytes_scanned, 0u);
+  EXPECT_EQ(report.segments, 0u);
   // Any operation recovers first, with the same repair Open() makes.
   EXPECT_EQ(ReadAll(*log).size(), 9u);
   EXPECT_TRUE(log->recovered());
