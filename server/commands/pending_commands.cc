@@ -6,6 +6,8 @@
 // (nil, nil and a null array when nothing is pending). Extended: one
 // [id, consumer, idle ms, delivery count] per entry, in ID order.
 #include <algorithm>
+#include <iterator>
+#include <string>
 
 #include "engine/stream/stream.h"
 #include "server/command/command_context.h"
