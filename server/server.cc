@@ -62,6 +62,8 @@ Server::Server(config::ServerConfig config)
   RegisterStreamCommands(commands_);
   RegisterStreamReadCommands(commands_);
   RegisterStreamMetaCommands(commands_);
+  RegisterGroupCommands(commands_);
+  RegisterPendingCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
 }
 

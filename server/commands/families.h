@@ -18,6 +18,8 @@ void RegisterCommandCommands(command::CommandTable& table);      // COMMAND ...
 void RegisterTransactionCommands(command::CommandTable& table);  // MULTI EXEC DISCARD
 void RegisterStreamCommands(command::CommandTable& table);       // XADD XLEN XRANGE XREVRANGE XDEL XTRIM
 void RegisterStreamReadCommands(command::CommandTable& table);   // XREAD
-void RegisterStreamMetaCommands(command::CommandTable& table);   // XSETID XINFO (STREAM, HELP)
+void RegisterStreamMetaCommands(command::CommandTable& table);   // XSETID XINFO (STREAM, HELP, GROUPS, CONSUMERS)
+void RegisterGroupCommands(command::CommandTable& table);        // XGROUP XACK
+void RegisterPendingCommands(command::CommandTable& table);      // XPENDING
 
 }  // namespace runnel

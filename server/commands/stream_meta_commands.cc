@@ -1,11 +1,16 @@
 // Stream metadata family: XSETID (set the last ID, entries-added and the
 // largest deleted ID) and XINFO STREAM / HELP. Each handler parses
 // (stream_meta_args.h), calls the engine (engine/stream), then replies.
-// XINFO GROUPS and CONSUMERS belong to the consumer-group family.
+// XINFO GROUPS and CONSUMERS, and the groups in XINFO STREAM, belong to the
+// consumer-group family (group_info.h).
+#include <utility>
+#include <vector>
+
 #include "engine/base/logging.h"
 #include "engine/stream/stream.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/group_info.h"
 #include "server/commands/help_reply.h"
 #include "server/commands/stream_meta_args.h"
 #include "server/commands/stream_reply.h"
@@ -51,12 +56,6 @@ void ReplyEdgeEntry(CommandContext& ctx, Stream& stream, std::optional<StreamId>
   });
   if (!status.ok() || !sent) AbortReply(ctx, status);
 }
-
-// Extension point for consumer groups: until they exist a stream has none,
-// so XINFO STREAM reports a count of 0 and FULL an empty array. The
-// consumer-group family replaces these two with the stream's groups.
-void ReplyGroupCount(CommandContext& ctx, Stream&) { ctx.reply().Integer(0); }
-void ReplyGroupsFull(CommandContext& ctx, Stream&, uint64_t /*count*/) { ctx.reply().Array(0); }
 
 // The fields both forms share, in Redis's order.
 void ReplyStreamSummary(CommandContext& ctx, Stream& stream, std::optional<StreamId> first) {
@@ -110,14 +109,17 @@ void XInfoStream(CommandContext& ctx) {
     ctx.reply().Bulk("entries");
     ReplyFullEntries(ctx, *stream, args.count);
     ctx.reply().Bulk("groups");
-    return ReplyGroupsFull(ctx, *stream, args.count);
+    if (absl::Status status = ReplyGroupsFull(ctx.reply(), *stream, args.count); !status.ok()) {
+      AbortReply(ctx, status);
+    }
+    return;
   }
   absl::StatusOr<std::optional<StreamId>> last = stream->LastEntryId();
   if (!last.ok()) return ctx.reply().Error(resp::EngineError(last.status()));
   ctx.reply().Map(10);
   ReplyStreamSummary(ctx, *stream, *first);
   ctx.reply().Bulk("groups");
-  ReplyGroupCount(ctx, *stream);
+  ReplyGroupCount(ctx.reply(), *stream);
   ctx.reply().Bulk("first-entry");
   ReplyEdgeEntry(ctx, *stream, *first);
   ctx.reply().Bulk("last-entry");
@@ -136,6 +138,15 @@ void XInfoHelp(CommandContext& ctx) {
 
 void RegisterStreamMetaCommands(command::CommandTable& table) {
   using namespace command;  // NOLINT: flag names
+  std::vector<CommandSpec> xinfo_subcommands = {
+      {.name = "stream", .arity = -3, .flags = kReadOnly, .acl_categories = kAclRead | kAclStream | kAclSlow,
+       .keys = {2, 2, 1}, .doc = {"Get information about a stream", "5.0.0", "stream", "O(1)"},
+       .handler = XInfoStream},
+      {.name = "help", .arity = 2, .flags = kLoading | kStale, .acl_categories = kAclStream | kAclSlow,
+       .doc = {"Show helpful text about the different subcommands", "5.0.0", "stream", "O(1)"},
+       .handler = XInfoHelp},
+  };
+  for (CommandSpec& row : GroupInfoSubcommands()) xinfo_subcommands.push_back(std::move(row));
   table.Register({.name = "xsetid", .arity = -3, .flags = kWrite | kDenyOom | kFast,
                   .acl_categories = kAclWrite | kAclStream | kAclFast, .keys = {1, 1, 1},
                   .doc = {"An internal command for replicating stream values", "5.0.0", "stream", "O(1)"},
@@ -145,14 +156,7 @@ void RegisterStreamMetaCommands(command::CommandTable& table) {
       .arity = -2,
       .acl_categories = kAclSlow,
       .doc = {"A container for stream introspection commands", "5.0.0", "stream", "Depends on subcommand."},
-      .subcommands = {
-          {.name = "stream", .arity = -3, .flags = kReadOnly, .acl_categories = kAclRead | kAclStream | kAclSlow,
-           .keys = {2, 2, 1}, .doc = {"Get information about a stream", "5.0.0", "stream", "O(1)"},
-           .handler = XInfoStream},
-          {.name = "help", .arity = 2, .flags = kLoading | kStale, .acl_categories = kAclStream | kAclSlow,
-           .doc = {"Show helpful text about the different subcommands", "5.0.0", "stream", "O(1)"},
-           .handler = XInfoHelp},
-      }});
+      .subcommands = std::move(xinfo_subcommands)});
 }
 
 }  // namespace runnel

@@ -9,6 +9,22 @@ std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view comm
                       sub.substr(0, 128), "'. Try ", base::AsciiUpper(command), " HELP.");
 }
 
+namespace {
+
+// Redis formats these names with "%s", which ends a binary-safe name at its
+// first NUL byte; replies match it.
+std::string_view UpToNul(std::string_view s) { return s.substr(0, s.find('\0')); }
+
+}  // namespace
+
+std::string NoSuchGroupForKey(std::string_view group, std::string_view key) {
+  return base::StrCat("NOGROUP No such consumer group '", UpToNul(group), "' for key name '", UpToNul(key), "'");
+}
+
+std::string NoSuchKeyOrGroup(std::string_view key, std::string_view group) {
+  return base::StrCat("NOGROUP No such key '", UpToNul(key), "' or consumer group '", UpToNul(group), "'");
+}
+
 std::string EngineError(const absl::Status& status) {
   return base::StrCat("ERR ", base::ToStd(status.message()));
 }

@@ -42,6 +42,13 @@ inline constexpr std::string_view kWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
 
+// Consumer groups (t_stream.c). The names are the caller's arguments.
+inline constexpr std::string_view kBusyGroup = "BUSYGROUP Consumer Group name already exists";
+// XGROUP SETID/CREATECONSUMER/DELCONSUMER and XINFO CONSUMERS on a missing group.
+std::string NoSuchGroupForKey(std::string_view group, std::string_view key);
+// XPENDING, XCLAIM and XAUTOCLAIM on a missing key or group.
+std::string NoSuchKeyOrGroup(std::string_view key, std::string_view group);
+
 // The reply for an engine error: Redis's "ERR " and the status message,
 // which the engine words as Redis does (stream ID errors, a full disk).
 std::string EngineError(const absl::Status& status);

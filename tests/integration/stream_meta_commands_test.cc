@@ -221,8 +221,6 @@ TEST_P(StreamMetaTest, XinfoErrorsComeInRedisOrder) {
   EXPECT_THAT(Run({"XINFO"}), IsError("ERR wrong number of arguments for 'xinfo' command"));
   EXPECT_THAT(Run({"XINFO", "STREAM"}), IsError("ERR wrong number of arguments for 'xinfo|stream' command"));
   EXPECT_THAT(Run({"XINFO", "foo"}), IsError("ERR unknown subcommand 'foo'. Try XINFO HELP."));
-  // The consumer-group subcommands come with consumer groups.
-  EXPECT_THAT(Run({"XINFO", "GROUPS", "s"}), IsError("ERR unknown subcommand 'GROUPS'. Try XINFO HELP."));
 }
 
 TEST_P(StreamMetaTest, XinfoHelpIsRedisText) {
