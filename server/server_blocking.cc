@@ -4,10 +4,13 @@
 //   block   — the command finds nothing to answer and calls BlockClient: the
 //             client joins each key's queue (BlockedKeys) and, with a
 //             timeout, block_deadlines_; its input stops being read.
-//   written — a write calls SignalKeyReady; after that command (or EXEC),
-//             ServeReadyKeys re-runs the blocked command of every waiter on
-//             each signalled key, oldest first. A command that still has
-//             nothing to answer blocks again and keeps its place.
+//   written — a write calls SignalKeyReady, and so does every removal of a
+//             key (the keyspace's removal listener); after that command (or
+//             EXEC, or the cron's active expiry), ServeReadyKeys re-runs the
+//             blocked command of every waiter on each signalled key, oldest
+//             first — only while the key holds a stream, unless the waiter
+//             asked for WakeOn::kAnyChange (XREADGROUP). A command that
+//             still has nothing to answer blocks again and keeps its place.
 //   ended   — served, timed out (null reply), CLIENT UNBLOCK, or the client
 //             left. A served or timed-out client's pipelined input runs in
 //             BeforeSleep (ResumeUnblockedClients), never inside another
@@ -39,7 +42,7 @@ void EraseDeadline(std::multimap<absl::Time, io::ConnectionId>& deadlines, absl:
 
 bool Server::BlockClient(Connection& conn, const command::ResolvedCommand& command,
                          std::span<const std::string_view> keys, absl::Duration timeout,
-                         std::vector<std::string> args) {
+                         std::vector<std::string> args, WakeOn wake_on) {
   BlockState& block = conn.block;
   if (block.rerunning) {
     // Still nothing to answer: the wait goes on as it was (same place in
@@ -50,6 +53,7 @@ bool Server::BlockClient(Connection& conn, const command::ResolvedCommand& comma
   if (conn.in_exec) return false;
   block.active = true;
   block.db = conn.db;
+  block.wake_on = wake_on;
   block.keys.assign(keys.begin(), keys.end());
   block.args = std::move(args);
   block.command = &command;
@@ -84,6 +88,7 @@ void Server::ServeReadyKeys() {
         Connection* conn = FindConnection(id);
         if (conn == nullptr || !conn->block.active) continue;
         BlockState& block = conn->block;
+        if (block.wake_on == WakeOn::kStream && !HoldsStream(ready.db, ready.key)) continue;
         std::vector<std::string_view> args(block.args.begin(), block.args.end());
         const int saved_db = conn->db;
         conn->db = block.db;
@@ -143,6 +148,11 @@ void Server::ResumeUnblockedClients() {
       AfterInput(*conn, status);
     }
   }
+}
+
+bool Server::HoldsStream(int db, std::string_view key) {
+  const keyspace::Entry* entry = databases_[db].Find(key);
+  return entry != nullptr && entry->value->type() == keyspace::ValueType::kStream;
 }
 
 absl::Duration Server::UntilNextBlockDeadline(absl::Time now, absl::Duration cap) const {
