@@ -19,5 +19,8 @@ void RegisterTransactionCommands(command::CommandTable& table);  // MULTI EXEC D
 void RegisterStreamCommands(command::CommandTable& table);       // XADD XLEN XRANGE XREVRANGE XDEL XTRIM
 void RegisterStreamReadCommands(command::CommandTable& table);   // XREAD
 void RegisterStreamMetaCommands(command::CommandTable& table);   // XSETID XINFO (STREAM, HELP)
+void RegisterStreamGroupReadCommands(command::CommandTable& table);  // XREADGROUP
+// TODO(#5): temporary XGROUP CREATE, XACK, XPENDING until the real ones land.
+void RegisterTmpXGroupCreate(command::CommandTable& table);
 
 }  // namespace runnel
