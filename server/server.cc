@@ -63,6 +63,7 @@ Server::Server(config::ServerConfig config)
   RegisterStreamReadCommands(commands_);
   RegisterStreamMetaCommands(commands_);
   RegisterStreamGroupReadCommands(commands_);
+  RegisterClaimCommands(commands_);
   RegisterTmpXGroupCreate(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
