@@ -23,6 +23,48 @@ absl::Status ApplyClaims(ConsumerGroups& groups, std::string_view group, std::st
   return groups.SetPending(group, consumer, now_ms, claimed);
 }
 
+// XCLAIM's changes while it runs. An ID named twice is claimed twice, the
+// second time seeing the first claim (as Redis's in-place updates would),
+// so each ID's state is this command's latest word on it, else the PEL's.
+class ClaimBatch {
+ public:
+  explicit ClaimBatch(const ConsumerGroup& group) : group_(group) {}
+
+  // The delivery time and count of `id` if it is pending now; nullopt if not.
+  std::optional<PendingUpdate> Current(StreamId id) const {
+    if (auto it = changed_.find(id); it != changed_.end()) {
+      if (it->second == kRemoved) return std::nullopt;
+      return updates_[it->second];
+    }
+    const PendingEntry* stored = group_.FindPending(id);
+    if (stored == nullptr) return std::nullopt;
+    return PendingUpdate{.id = id, .delivery_ms = stored->delivery_ms, .delivery_count = stored->delivery_count};
+  }
+  void Claim(const PendingUpdate& update) {
+    auto [it, inserted] = changed_.try_emplace(update.id, updates_.size());
+    if (!inserted && it->second != kRemoved) {
+      updates_[it->second] = update;
+      return;
+    }
+    it->second = updates_.size();
+    updates_.push_back(update);
+  }
+  // `id`'s entry is gone from the stream: it leaves the PEL.
+  void Remove(StreamId id) {
+    changed_[id] = kRemoved;
+    deleted_.push_back(id);
+  }
+  std::span<const PendingUpdate> updates() const { return updates_; }
+  std::span<const StreamId> deleted() const { return deleted_; }
+
+ private:
+  static constexpr size_t kRemoved = SIZE_MAX;
+  const ConsumerGroup& group_;
+  absl::btree_map<StreamId, size_t> changed_;  // ID -> index in updates_, or kRemoved
+  std::vector<PendingUpdate> updates_;
+  std::vector<StreamId> deleted_;
+};
+
 }  // namespace
 
 absl::StatusOr<std::vector<StreamId>> Claim(Stream& stream, std::string_view group_name, std::string_view consumer,
@@ -35,49 +77,28 @@ absl::StatusOr<std::vector<StreamId>> Claim(Stream& stream, std::string_view gro
     RETURN_IF_ERROR(groups.SetPosition(group_name, *options.last_id, group->entries_read()));
     group = groups.Find(group_name);
   }
-  const int64_t delivery_ms = options.delivery_ms.value_or(now_ms);
-
-  // The command's own changes, seen by a later mention of the same ID as
-  // Redis's in-place updates would be: the index of its update, or
-  // kRemoved once its deleted entry left the PEL.
-  constexpr size_t kRemoved = SIZE_MAX;
-  absl::btree_map<StreamId, size_t> changed;
-  std::vector<PendingUpdate> updates;
-  std::vector<StreamId> deleted;
+  ClaimBatch batch(*group);
   std::vector<StreamId> claimed;
   for (StreamId id : ids) {
-    auto seen = changed.find(id);
-    const PendingEntry* stored = group->FindPending(id);
-    const bool pending = seen != changed.end() ? seen->second != kRemoved : stored != nullptr;
+    const std::optional<PendingUpdate> current = batch.Current(id);
     ASSIGN_OR_RETURN(const bool exists, EntryExists(stream, id));
     if (!exists) {
-      if (pending) {
-        deleted.push_back(id);
-        changed[id] = kRemoved;
-      }
+      if (current.has_value()) batch.Remove(id);
       continue;
     }
-    uint32_t count;
-    if (pending) {
-      const int64_t last_ms = seen != changed.end() ? updates[seen->second].delivery_ms : stored->delivery_ms;
-      if (options.min_idle_ms > 0 && now_ms - last_ms < options.min_idle_ms) continue;
-      count = seen != changed.end() ? updates[seen->second].delivery_count : stored->delivery_count;
-    } else if (options.force) {
-      count = 1;  // Redis's new NACK; FORCE skips the idle check
-    } else {
+    uint32_t count = 1;  // FORCE: Redis's new NACK, which skips the idle check
+    if (current.has_value()) {
+      if (options.min_idle_ms > 0 && now_ms - current->delivery_ms < options.min_idle_ms) continue;
+      count = current->delivery_count;
+    } else if (!options.force) {
       continue;
     }
-    count = options.retry_count.value_or(ClaimedCount(count, options.count_mode));
-    const PendingUpdate update{.id = id, .delivery_ms = delivery_ms, .delivery_count = count};
-    if (seen != changed.end() && seen->second != kRemoved) {
-      updates[seen->second] = update;
-    } else {
-      changed[id] = updates.size();
-      updates.push_back(update);
-    }
+    batch.Claim({.id = id,
+                 .delivery_ms = options.delivery_ms.value_or(now_ms),
+                 .delivery_count = options.retry_count.value_or(ClaimedCount(count, options.count_mode))});
     claimed.push_back(id);
   }
-  RETURN_IF_ERROR(ApplyClaims(groups, group_name, consumer, deleted, updates, now_ms));
+  RETURN_IF_ERROR(ApplyClaims(groups, group_name, consumer, batch.deleted(), batch.updates(), now_ms));
   return claimed;
 }
 
