@@ -1,4 +1,4 @@
-// Blocking commands (XREAD BLOCK, later XREADGROUP): how a client waits on
+// Blocking commands (XREAD and XREADGROUP with BLOCK): how a client waits on
 // keys and how its wait ends.
 //
 //   block   — the command finds nothing to answer and calls BlockClient: the
@@ -79,9 +79,10 @@ void Server::UnblockClient(Connection& conn) {
 
 void Server::ServeReadyKeys() {
   serving_blocked_ = true;
-  // Re-running a command never writes a key another waiter needs (reads
-  // only), but the loop keeps going until no key is left signalled, in case
-  // a later blocking command (XREADGROUP) does.
+  // Re-running a command never signals a key (XREAD only reads; XREADGROUP
+  // changes its group, not the stream), but the loop keeps going until no
+  // key is left signalled: a key found expired while serving is signalled
+  // as it is removed.
   while (blocked_keys_.has_ready()) {
     for (const blocking::ReadyKey& ready : blocked_keys_.TakeReady()) {
       for (io::ConnectionId id : blocked_keys_.Waiters(ready.db, ready.key)) {
