@@ -64,7 +64,6 @@ Server::Server(config::ServerConfig config)
   RegisterStreamMetaCommands(commands_);
   RegisterStreamGroupReadCommands(commands_);
   RegisterClaimCommands(commands_);
-  RegisterTmpXGroupCreate(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
     // A stream that leaves its key wakes the clients blocked on it.

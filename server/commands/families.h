@@ -21,7 +21,5 @@ void RegisterStreamReadCommands(command::CommandTable& table);   // XREAD
 void RegisterStreamMetaCommands(command::CommandTable& table);   // XSETID XINFO (STREAM, HELP)
 void RegisterStreamGroupReadCommands(command::CommandTable& table);  // XREADGROUP
 void RegisterClaimCommands(command::CommandTable& table);        // XCLAIM XAUTOCLAIM
-// TODO(#5): temporary XGROUP CREATE, XACK, XPENDING until the real ones land.
-void RegisterTmpXGroupCreate(command::CommandTable& table);
 
 }  // namespace runnel
