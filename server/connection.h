@@ -36,11 +36,23 @@ struct Transaction {
   size_t queued_bytes = 0;
 };
 
+// Which signals of a key run a blocked command again (Redis 7.2's
+// unblock_on_nokey).
+enum class WakeOn : uint8_t {
+  // Only while the key holds a stream: XREAD keeps waiting through a DEL or
+  // a key that became a string.
+  kStream,
+  // Also when the key is deleted or no longer a stream: XREADGROUP's group
+  // went with the stream, and the re-run answers NOGROUP or WRONGTYPE.
+  kAnyChange,
+};
+
 // A blocking command waiting for data (XREAD BLOCK): the keys it waits on,
 // its deadline and the command to run again when one of them is written.
 struct BlockState {
   bool active = false;
   int db = 0;
+  WakeOn wake_on = WakeOn::kStream;
   std::vector<std::string> keys;
   // The command as it is re-run: owned copies, with IDs such as `$` already
   // resolved to what they meant when the client blocked.

@@ -64,7 +64,15 @@ Server::Server(config::ServerConfig config)
   RegisterStreamMetaCommands(commands_);
   RegisterGroupCommands(commands_);
   RegisterPendingCommands(commands_);
+  RegisterStreamGroupReadCommands(commands_);
+  RegisterClaimCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
+  for (int db = 0; db < database_count(); ++db) {
+    // A stream that leaves its key wakes the clients blocked on it.
+    databases_[db].set_removal_listener([this, db](std::string_view key, const keyspace::Value& value) {
+      if (value.type() == keyspace::ValueType::kStream) SignalKeyReady(db, key);
+    });
+  }
 }
 
 Server::~Server() {
@@ -274,19 +282,21 @@ void Server::ReleaseSyncedReplies() {
 }
 
 absl::Duration Server::BeforeSleep() {
+  absl::Time now = absl::Now();
+  absl::Duration period = CronPeriod(config_.hz);
+  // The cron first: the keys its active expiry removes wake their blocked
+  // XREADGROUP clients, served below in this same turn.
+  if (now - last_cron_ >= period) {
+    RunCron(now);
+    last_cron_ = now;
+  }
   if (!paused_readers_.empty()) ResumeDrainedReaders();
   if (!block_deadlines_.empty()) ExpireBlockedClients(absl::Now());
   if (blocked_keys_.has_ready()) ServeReadyKeys();
   if (!unblocked_.empty()) ResumeUnblockedClients();
   storage_->BeforeSleep(config_.appendfsync);
   if (!sync_waiters_.empty()) ReleaseSyncedReplies();
-  absl::Time now = absl::Now();
-  absl::Duration period = CronPeriod(config_.hz);
-  if (now - last_cron_ >= period) {
-    RunCron(now);
-    last_cron_ = now;
-  }
-  return UntilNextBlockDeadline(now, period);
+  return UntilNextBlockDeadline(absl::Now(), period);
 }
 
 void Server::RunCron(absl::Time now) {

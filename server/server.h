@@ -91,12 +91,15 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // Called by a blocking command that cannot answer yet: `conn` waits on
   // `keys` (of its database) until one is written, when `command` runs again
   // with `args`, or until `timeout` passes (InfiniteDuration: never), when it
-  // gets a null reply. Returns false when the client may not block (inside
-  // EXEC): the command then answers as on a timeout, as Redis does.
+  // gets a null reply. `wake_on` says whether a deleted key (or one that is
+  // no longer a stream) runs it again too. Returns false when the client
+  // may not block (inside EXEC): the command then answers as on a timeout,
+  // as Redis does.
   bool BlockClient(Connection& conn, const command::ResolvedCommand& command,
                    std::span<const std::string_view> keys, absl::Duration timeout,
-                   std::vector<std::string> args);
-  // A key was written (XADD, a rename onto it): the commands of clients
+                   std::vector<std::string> args, WakeOn wake_on = WakeOn::kStream);
+  // A key was written (XADD, a rename onto it) or removed (every keyspace
+  // removal, through Keyspace's removal listener): the commands of clients
   // blocked on it are run again, oldest first, before the next command.
   void SignalKeyReady(int db, std::string_view key) { blocked_keys_.SignalReady(db, key); }
   // CLIENT UNBLOCK: ends `conn`'s wait with the timeout reply or an
@@ -121,6 +124,8 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   void ServeReadyKeys();
   void ExpireBlockedClients(absl::Time now);
   void ResumeUnblockedClients();
+  // Whether `key` of `db` holds a stream now (expiring it if due).
+  bool HoldsStream(int db, std::string_view key);
   // How long the loop may sleep before the nearest block deadline.
   absl::Duration UntilNextBlockDeadline(absl::Time now, absl::Duration cap) const;
 

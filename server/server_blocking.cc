@@ -1,13 +1,16 @@
-// Blocking commands (XREAD BLOCK, later XREADGROUP): how a client waits on
+// Blocking commands (XREAD and XREADGROUP with BLOCK): how a client waits on
 // keys and how its wait ends.
 //
 //   block   — the command finds nothing to answer and calls BlockClient: the
 //             client joins each key's queue (BlockedKeys) and, with a
 //             timeout, block_deadlines_; its input stops being read.
-//   written — a write calls SignalKeyReady; after that command (or EXEC),
-//             ServeReadyKeys re-runs the blocked command of every waiter on
-//             each signalled key, oldest first. A command that still has
-//             nothing to answer blocks again and keeps its place.
+//   written — a write calls SignalKeyReady, and so does every removal of a
+//             key (the keyspace's removal listener); after that command (or
+//             EXEC, or the cron's active expiry), ServeReadyKeys re-runs the
+//             blocked command of every waiter on each signalled key, oldest
+//             first — only while the key holds a stream, unless the waiter
+//             asked for WakeOn::kAnyChange (XREADGROUP). A command that
+//             still has nothing to answer blocks again and keeps its place.
 //   ended   — served, timed out (null reply), CLIENT UNBLOCK, or the client
 //             left. A served or timed-out client's pipelined input runs in
 //             BeforeSleep (ResumeUnblockedClients), never inside another
@@ -39,7 +42,7 @@ void EraseDeadline(std::multimap<absl::Time, io::ConnectionId>& deadlines, absl:
 
 bool Server::BlockClient(Connection& conn, const command::ResolvedCommand& command,
                          std::span<const std::string_view> keys, absl::Duration timeout,
-                         std::vector<std::string> args) {
+                         std::vector<std::string> args, WakeOn wake_on) {
   BlockState& block = conn.block;
   if (block.rerunning) {
     // Still nothing to answer: the wait goes on as it was (same place in
@@ -50,6 +53,7 @@ bool Server::BlockClient(Connection& conn, const command::ResolvedCommand& comma
   if (conn.in_exec) return false;
   block.active = true;
   block.db = conn.db;
+  block.wake_on = wake_on;
   block.keys.assign(keys.begin(), keys.end());
   block.args = std::move(args);
   block.command = &command;
@@ -75,15 +79,17 @@ void Server::UnblockClient(Connection& conn) {
 
 void Server::ServeReadyKeys() {
   serving_blocked_ = true;
-  // Re-running a command never writes a key another waiter needs (reads
-  // only), but the loop keeps going until no key is left signalled, in case
-  // a later blocking command (XREADGROUP) does.
+  // Re-running a command never signals a key (XREAD only reads; XREADGROUP
+  // changes its group, not the stream), but the loop keeps going until no
+  // key is left signalled: a key found expired while serving is signalled
+  // as it is removed.
   while (blocked_keys_.has_ready()) {
     for (const blocking::ReadyKey& ready : blocked_keys_.TakeReady()) {
       for (io::ConnectionId id : blocked_keys_.Waiters(ready.db, ready.key)) {
         Connection* conn = FindConnection(id);
         if (conn == nullptr || !conn->block.active) continue;
         BlockState& block = conn->block;
+        if (block.wake_on == WakeOn::kStream && !HoldsStream(ready.db, ready.key)) continue;
         std::vector<std::string_view> args(block.args.begin(), block.args.end());
         const int saved_db = conn->db;
         conn->db = block.db;
@@ -143,6 +149,11 @@ void Server::ResumeUnblockedClients() {
       AfterInput(*conn, status);
     }
   }
+}
+
+bool Server::HoldsStream(int db, std::string_view key) {
+  const keyspace::Entry* entry = databases_[db].Find(key);
+  return entry != nullptr && entry->value->type() == keyspace::ValueType::kStream;
 }
 
 absl::Duration Server::UntilNextBlockDeadline(absl::Time now, absl::Duration cap) const {

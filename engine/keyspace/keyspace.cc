@@ -43,6 +43,7 @@ Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
   if (inserted) {
     order_.insert(Position{OrderHash(node.first), node.first});
   } else {
+    NotifyRemoval(node.first, *entry.value);
     entry.value->Discard();
   }
   entry.value = std::move(value);
@@ -67,6 +68,7 @@ bool Keyspace::Erase(std::string_view key) {
 }
 
 void Keyspace::EraseNode(Map::iterator it) {
+  NotifyRemoval(it->first, *it->second.value);
   it->second.value->Discard();
   UnindexExpiry(it->second);
   order_.erase(Position{OrderHash(it->first), it->first});
@@ -74,7 +76,10 @@ void Keyspace::EraseNode(Map::iterator it) {
 }
 
 void Keyspace::Clear() {
-  for (auto& [key, entry] : entries_) entry.value->Discard();
+  for (auto& [key, entry] : entries_) {
+    NotifyRemoval(key, *entry.value);
+    entry.value->Discard();
+  }
   entries_.clear();
   order_.clear();
   expires_.clear();
@@ -117,6 +122,7 @@ absl::Status Keyspace::Rename(std::string_view from, std::string_view to) {
   Erase(to);  // frees the name (a stream's directory) before the move
   auto it = entries_.find(from);
   if (absl::Status status = it->second.value->MoveTo(to); !status.ok()) return status;
+  NotifyRemoval(from, *it->second.value);  // `from` no longer holds it
   // Re-key the node in place: the Entry (and so its expiry slot, which
   // points at the node) stays where it is.
   order_.erase(Position{OrderHash(it->first), it->first});

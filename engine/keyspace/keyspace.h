@@ -31,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,6 +92,14 @@ class Keyspace {
   explicit Keyspace(Clock clock = SystemClockMs) : clock_(clock) {}
   Keyspace(Keyspace&&) = default;
   Keyspace& operator=(Keyspace&&) = default;
+
+  // Told of every value that leaves its key — DEL, expiry (lazy or
+  // active), FLUSHDB, an overwrite, the source of a RENAME — before it is
+  // discarded. The server wakes clients blocked on the key with it (a
+  // blocked XREADGROUP's group went with the stream, as Redis 7.2's
+  // signalDeletedKeyAsReady tells them).
+  using RemovalListener = std::function<void(std::string_view key, const Value& value)>;
+  void set_removal_listener(RemovalListener listener) { removal_listener_ = std::move(listener); }
 
   // nullptr when absent or expired (an expired key is removed here).
   Entry* Find(std::string_view key);
@@ -158,7 +167,12 @@ class Keyspace {
   // iteration's positions stay valid).
   void EraseExpired(const std::vector<std::string>& keys);
 
+  void NotifyRemoval(std::string_view key, const Value& value) {
+    if (removal_listener_) removal_listener_(key, value);
+  }
+
   Clock clock_;
+  RemovalListener removal_listener_;
   Map entries_;
   absl::btree_set<Position> order_;
   std::vector<Node*> expires_;

@@ -1,6 +1,6 @@
-// BlockedKeys: which clients wait on which keys (XREAD BLOCK, and later
-// XREADGROUP), in the order they blocked, and which of those keys were
-// written since their waiters were last served.
+// BlockedKeys: which clients wait on which keys (XREAD and XREADGROUP with
+// BLOCK), in the order they blocked, and which of those keys were written
+// or removed since their waiters were last served.
 //
 // A write signals its key (SignalReady); the server then re-runs the blocked
 // command of each waiter on that key, oldest first (Redis 7.2's model), so a

@@ -21,5 +21,7 @@ void RegisterStreamReadCommands(command::CommandTable& table);   // XREAD
 void RegisterStreamMetaCommands(command::CommandTable& table);   // XSETID XINFO (STREAM, HELP, GROUPS, CONSUMERS)
 void RegisterGroupCommands(command::CommandTable& table);        // XGROUP XACK
 void RegisterPendingCommands(command::CommandTable& table);      // XPENDING
+void RegisterStreamGroupReadCommands(command::CommandTable& table);  // XREADGROUP
+void RegisterClaimCommands(command::CommandTable& table);        // XCLAIM XAUTOCLAIM
 
 }  // namespace runnel

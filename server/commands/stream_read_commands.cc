@@ -1,6 +1,7 @@
 // XREAD [COUNT n] [BLOCK ms] STREAMS key ... id ...: the entries after each
-// given ID; with BLOCK, waits for them (server_blocking.cc). XREADGROUP
-// joins this file with consumer groups.
+// given ID; with BLOCK, waits for them (server_blocking.cc). XREADGROUP,
+// which shares its options (stream_read_args.h), is in
+// stream_group_read_commands.cc.
 //
 // Reply: the streams that have entries after their ID, in argument order, as
 // [[key, [entry...]], ...] (RESP3: a map key -> entries); a null array when
@@ -11,9 +12,9 @@
 
 #include "engine/base/strings.h"
 #include "engine/stream/stream.h"
-#include "server/command/arg_parser.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/stream_read_args.h"
 #include "server/commands/stream_reply.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
@@ -26,59 +27,9 @@ using command::CommandContext;
 using stream::Stream;
 using stream::StreamId;
 
-constexpr std::string_view kTimeoutNotInteger = "ERR timeout is not an integer or out of range";
-constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
-constexpr std::string_view kTimeoutOutOfRange = "ERR timeout is out of range";
-constexpr std::string_view kUnbalanced =
-    "ERR Unbalanced 'xread' list of streams: for each stream key an ID or '$' must be specified.";
-constexpr std::string_view kGroupOnlyXreadgroup =
-    "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
-constexpr std::string_view kNoackOnlyXreadgroup =
-    "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
 constexpr std::string_view kGreaterOnlyXreadgroup =
     "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
     "<consumer> option.";
-
-struct ReadArgs {
-  uint64_t count = 0;                   // 0: no limit
-  std::optional<absl::Duration> block;  // BLOCK given; InfiniteDuration for 0
-  size_t streams_at = 0;                // index of the first key
-  size_t stream_count = 0;
-};
-
-// Options in any order up to STREAMS, each error as Redis's xreadCommand
-// words it and in its order. Returns false after replying an error.
-bool ParseReadArgs(CommandContext& ctx, ReadArgs* out) {
-  for (size_t i = 1; i < ctx.argc(); ++i) {
-    const std::string_view option = ctx.arg(i);
-    const size_t more = ctx.argc() - i - 1;
-    if (base::EqualsIgnoreCase(option, "BLOCK") && more > 0) {
-      std::optional<int64_t> ms = command::ParseInt64(ctx.arg(++i));
-      if (!ms) return ctx.reply().Error(kTimeoutNotInteger), false;
-      if (*ms < 0) return ctx.reply().Error(kTimeoutNegative), false;
-      const int64_t now_ms = absl::ToUnixMillis(absl::Now());
-      if (*ms > INT64_MAX - now_ms) return ctx.reply().Error(kTimeoutOutOfRange), false;
-      out->block = *ms == 0 ? absl::InfiniteDuration() : absl::Milliseconds(*ms);
-    } else if (base::EqualsIgnoreCase(option, "COUNT") && more > 0) {
-      std::optional<int64_t> count = command::ParseInt64(ctx.arg(++i));
-      if (!count) return ctx.reply().Error(resp::kNotInteger), false;
-      out->count = *count < 0 ? 0 : static_cast<uint64_t>(*count);
-    } else if (base::EqualsIgnoreCase(option, "STREAMS") && more > 0) {
-      if (more % 2 != 0) return ctx.reply().Error(kUnbalanced), false;
-      out->streams_at = i + 1;
-      out->stream_count = more / 2;
-      return true;
-    } else if (base::EqualsIgnoreCase(option, "GROUP") && more >= 2) {
-      return ctx.reply().Error(kGroupOnlyXreadgroup), false;
-    } else if (base::EqualsIgnoreCase(option, "NOACK")) {
-      return ctx.reply().Error(kNoackOnlyXreadgroup), false;
-    } else {
-      return ctx.reply().Error(resp::kSyntaxError), false;
-    }
-  }
-  ctx.reply().Error(resp::kSyntaxError);  // no STREAMS
-  return false;
-}
 
 // One stream of the request: its key, the ID entries must exceed, and how
 // many it will answer.
@@ -98,8 +49,9 @@ absl::Status VisitAfter(const StreamRead& read, uint64_t count, log::EntryVisito
 }
 
 void XRead(CommandContext& ctx) {
-  ReadArgs args;
-  if (!ParseReadArgs(ctx, &args)) return;
+  auto parsed = ParseReadArgs(ctx.args, ReadCommand::kXRead);
+  if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
+  const ReadArgs& args = std::get<ReadArgs>(parsed);
 
   // Resolve every key and ID first: a WRONGTYPE or bad ID anywhere fails
   // the whole command before anything is sent.

@@ -46,6 +46,17 @@ void ReplyEntry(resp::ReplyBuilder& reply, stream::StreamId id, log::EntryView& 
   }
 }
 
+bool ReplyEntryAt(resp::ReplyBuilder& reply, stream::Stream& stream, stream::StreamId id) {
+  bool sent = false;
+  absl::Status status =
+      stream.Range(id, id, log::ScanDirection::kForward, 1, [&](stream::StreamId found, log::EntryView& entry) {
+        ReplyEntry(reply, found, entry);
+        sent = true;
+        return false;
+      });
+  return status.ok() && sent;
+}
+
 uint64_t NowMs() { return static_cast<uint64_t>(absl::ToUnixMillis(absl::Now())); }
 
 }  // namespace runnel

@@ -23,6 +23,10 @@ void ReplyId(resp::ReplyBuilder& reply, stream::StreamId id);
 // One entry as Redis replies it: [id, [field, value, ...]].
 void ReplyEntry(resp::ReplyBuilder& reply, stream::StreamId id, log::EntryView& entry);
 
+// The entry of `stream` with exactly this ID, as ReplyEntry writes it;
+// false (nothing written) when there is none or the log cannot be read.
+bool ReplyEntryAt(resp::ReplyBuilder& reply, stream::Stream& stream, stream::StreamId id);
+
 // Milliseconds since the Unix epoch, for XADD's `*` IDs.
 uint64_t NowMs();
 

@@ -281,6 +281,28 @@ TEST_F(KeyspaceTest, FailedMoveKeepsTheSource) {
   EXPECT_EQ(ScanAll(db, 10), std::multiset<std::string>{"from"});
 }
 
+TEST_F(KeyspaceTest, RemovalListenerHearsOfEveryValueThatLeavesItsKey) {
+  std::vector<std::string> removed;
+  db.set_removal_listener([&](std::string_view key, const Value&) { removed.emplace_back(key); });
+  db.Set("new", std::make_unique<FakeValue>());  // an insert is no removal
+  db.Set("new", std::make_unique<FakeValue>());  // an overwrite is
+  db.Set("del", std::make_unique<FakeValue>());
+  db.Erase("del");
+  db.Erase("never-there");
+  db.Set("lazy", std::make_unique<FakeValue>(nullptr, g_now_ms + 10));
+  db.Set("active", std::make_unique<FakeValue>(nullptr, g_now_ms + 10));
+  db.Set("from", std::make_unique<FakeValue>());
+  ASSERT_TRUE(db.Rename("from", "to").ok());
+  EXPECT_EQ(removed, (std::vector<std::string>{"new", "del", "from"}));
+  g_now_ms += 20;
+  EXPECT_EQ(db.Find("lazy"), nullptr);
+  EXPECT_EQ(db.ExpireSome(g_now_ms, absl::Milliseconds(10)), 1u);
+  EXPECT_EQ(removed.size(), 5u);
+  db.Clear();
+  EXPECT_EQ(std::multiset<std::string>(removed.begin() + 5, removed.end()),
+            (std::multiset<std::string>{"new", "to"}));
+}
+
 TEST_F(KeyspaceTest, ExpireSomeRemovesOnlyExpiredKeys) {
   ValueLog log;
   for (int i = 0; i < 1000; ++i) {
