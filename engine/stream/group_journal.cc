@@ -96,10 +96,13 @@ absl::StatusOr<std::unique_ptr<GroupJournal>> GroupJournal::Open(std::string dir
   }
   if (keep < size) {
     RETURN_IF_ERROR(base::TruncateFile(path, keep));
-    journal->unsynced_ = true;  // the cut is made durable by the next batch
+    // The cut is made durable by the next batch, through the descriptor.
+    ASSIGN_OR_RETURN(journal->file_, base::AppendFile::Open(path));
+    journal->unsynced_ = true;
+    journal->MarkDirty();
   }
-  ASSIGN_OR_RETURN(journal->file_, base::AppendFile::Open(path));
-  if (journal->unsynced_) journal->MarkDirty();
+  // Otherwise the descriptor is opened by the first append: a stream whose
+  // groups are only read holds none.
   return journal;
 }
 
@@ -114,8 +117,8 @@ void GroupJournal::MarkDirty() {
 absl::Status GroupJournal::Append(const GroupRecord& record) {
   if (discarded_) return absl::FailedPreconditionError("consumer-group journal of a deleted stream");
   if (file_ == nullptr) {
-    // The first change of this stream's groups (or a reopen after a
-    // snapshot whose reopen failed): creates the file if missing.
+    // The first change since the journal was opened (or since a snapshot
+    // whose reopen failed): creates the file if missing.
     const bool existed = base::PathExists(path());
     ASSIGN_OR_RETURN(file_, base::AppendFile::Open(path()));
     if (!existed) directory_unsynced_ = true;

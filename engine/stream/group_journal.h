@@ -99,7 +99,8 @@ class GroupJournal final : public log::Syncable {
   // descriptor, and the directory's fsync after the file was created.
   void CollectSync(std::vector<log::SyncAction>* actions) override;
 
-  // The file's size in bytes and records (tests, INFO).
+  // The file's size in bytes (0 until the first append opens it) and
+  // records (tests, INFO).
   uint64_t size_bytes() const { return file_ == nullptr ? 0 : file_->size(); }
   uint64_t records() const { return records_; }
   std::string path() const;
@@ -119,8 +120,8 @@ class GroupJournal final : public log::Syncable {
 
   std::string directory_;
   log::SyncScheduler* scheduler_;  // may be null
-  // Open for appends from the first one (or from Open when the file
-  // exists); shared with sync batches, which sync by descriptor.
+  // Open from the first append (or from Open, to sync a cut torn tail);
+  // shared with sync batches, which sync by descriptor.
   std::shared_ptr<base::AppendFile> file_;
   uint64_t records_ = 0;            // records in the file
   uint64_t compact_retry_bytes_ = 0;  // after a failed rewrite: no retry below this size
