@@ -288,11 +288,16 @@ TEST_F(GroupJournalTest, RecordsAreCompact) {
 TEST_F(GroupJournalTest, FileStaysBoundedUnderManyDeliverAndAckCycles) {
   auto groups = Open();
   ASSERT_TRUE(groups->CreateGroup("g", {}, 0).ok());
-  // 1,000 entries stay pending throughout; 100,000 more are delivered and
-  // acknowledged one at a time (the worst case: one record each).
+  // 1,000 entries stay pending throughout; 100,000 more (50,000 in a debug
+  // build, still three compactions) are delivered and acknowledged one at a
+  // time (the worst case: one record each).
   ASSERT_TRUE(groups->SetPending("g", "slow", 1, Updates(1, 1000, 1)).ok());
   uint64_t largest = 0;
+#ifdef NDEBUG
   constexpr uint64_t kCycles = 100000;
+#else
+  constexpr uint64_t kCycles = 50000;
+#endif
   for (uint64_t i = 0; i < kCycles; ++i) {
     const PendingUpdate update{.id = {1000000 + i, 0}, .delivery_ms = static_cast<int64_t>(i), .delivery_count = 1};
     ASSERT_TRUE(groups->SetPending("g", i % 2 ? "a" : "b", static_cast<int64_t>(i), {&update, 1}).ok());
@@ -303,22 +308,22 @@ TEST_F(GroupJournalTest, FileStaysBoundedUnderManyDeliverAndAckCycles) {
   std::printf("%s\n", absl::StrFormat("%d deliver+ack cycles: largest journal %d bytes (bound %d); now %d bytes", kCycles, largest, bound,
               FileSize(path())).c_str());
   EXPECT_LT(largest, bound);
-  // Without compaction it would be some 7 MB.
-  EXPECT_LT(largest, 3u << 20);
+  // Without compaction it would be some 3.5 MB or more.
+  EXPECT_LT(largest, 2u << 20);
   const std::string before = Dump(*groups);
   groups.reset();
   EXPECT_EQ(Reopened(), before);
   EXPECT_TRUE(report_.clean()) << report_.Describe();
 }
 
-TEST_F(GroupJournalTest, SnapshotOfAMillionPendingEntriesReplaysToTheSameState) {
+TEST_F(GroupJournalTest, SnapshotOfALargePelReplaysToTheSameState) {
   // Built in memory, written as a snapshot, replayed by Open. The printed
   // replay speed is the figure docs/storage-format.md quotes from an
-  // optimized build; a debug build (sanitizers, -O0) checks a fifth of it.
+  // optimized build; a debug build (sanitizers, -O0) checks a tenth of it.
 #ifdef NDEBUG
   constexpr size_t kEntries = 1000000;
 #else
-  constexpr size_t kEntries = 200000;
+  constexpr size_t kEntries = 100000;
 #endif
   ConsumerGroups live;
   ASSERT_TRUE(live.CreateGroup("g", {2000000, 0}, 1000000).ok());
