@@ -253,6 +253,36 @@ absl::StatusOr<uint64_t> AppendToFile(const std::string& path, std::string_view 
   return size;
 }
 
+absl::StatusOr<std::shared_ptr<AppendFile>> AppendFile::Open(const std::string& path) {
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus(errno, "open", path);
+  struct stat info;
+  if (fstat(fd, &info) != 0) {
+    const int error = errno;
+    close(fd);
+    return ErrnoStatus(error, "stat", path);
+  }
+  return std::shared_ptr<AppendFile>(new AppendFile(path, fd, static_cast<uint64_t>(info.st_size)));
+}
+
+AppendFile::~AppendFile() { close(fd_); }
+
+absl::Status AppendFile::Append(std::string_view data) {
+  absl::Status status = WriteAll(fd_, data, size_, path_);
+  if (!status.ok()) {
+    // Leave no partial record behind for the next reader to trip on.
+    if (ftruncate(fd_, static_cast<off_t>(size_)) != 0) return ErrnoStatus(errno, "truncate after failed write", path_);
+    return status;
+  }
+  size_ += data.size();
+  return absl::OkStatus();
+}
+
+absl::Status AppendFile::DataSync() const {
+  if (fdatasync(fd_) != 0) return ErrnoStatus(errno, "fdatasync", path_);
+  return absl::OkStatus();
+}
+
 absl::Status WriteFileAtomically(const std::string& path, std::string_view data) {
   const std::string temporary = StrCat(path, ".tmp");
   {

@@ -64,6 +64,39 @@ class MappedFile {
   Access access_;
 };
 
+// A file open for appending, shared (shared_ptr) between its writer on the
+// loop thread and the sync thread: a sync handed to a batch holds the
+// descriptor, so it stays valid (and names the same file) even if the owner
+// closes it, renames the directory or replaces the file meanwhile. The
+// descriptor is closed when the last holder lets go.
+//
+// Thread-safety: Append and Truncate on the owner's thread only; DataSync
+// may run concurrently on another thread.
+class AppendFile {
+ public:
+  // Opens `path` for writing, creating it (empty) if missing.
+  static absl::StatusOr<std::shared_ptr<AppendFile>> Open(const std::string& path);
+  AppendFile(const AppendFile&) = delete;
+  AppendFile& operator=(const AppendFile&) = delete;
+  ~AppendFile();
+
+  uint64_t size() const { return size_; }
+  // Writes `data` at size() (one pwrite(2) unless the kernel writes less).
+  // On failure (ResourceExhausted for a full disk) the file is cut back to
+  // its size before, so no partial record is left for a reader.
+  absl::Status Append(std::string_view data);
+  // fdatasync(2): makes every byte appended before the call durable.
+  absl::Status DataSync() const;
+  // `path` is only named in error messages (the file may have moved since).
+  const std::string& path() const { return path_; }
+
+ private:
+  AppendFile(std::string path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  std::string path_;
+  int fd_;
+  uint64_t size_;
+};
+
 // mkdir -p.
 absl::Status CreateDirectories(const std::string& path);
 // Names in a directory (no "." or ".."); NotFound when it does not exist.

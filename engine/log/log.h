@@ -37,6 +37,7 @@
 #include "engine/log/recovery.h"
 #include "engine/log/segment.h"
 #include "engine/log/sync_action.h"
+#include "engine/log/syncable.h"
 
 namespace runnel::log {
 
@@ -58,7 +59,7 @@ enum class TrimMode : uint8_t {
 // Called for each entry a scan visits; returns false to stop the scan.
 using EntryVisitor = absl::FunctionRef<bool(RecordId id, EntryView& entry)>;
 
-class Log {
+class Log final : public Syncable {
  public:
   // `options` must outlive the log (CONFIG SET changes apply to every log).
   // Creates an empty log in `directory` (which must not exist).
@@ -140,8 +141,11 @@ class Log {
   absl::Status MoveTo(std::string directory);
 
   // Adds what makes every write so far durable (see SyncScheduler).
-  void CollectSync(std::vector<SyncAction>* actions);
+  void CollectSync(std::vector<SyncAction>* actions) override;
 
+  // The scheduler whose batches sync this log (LogOptions), or null: the
+  // stream's other files (its consumer-group journal) ride the same batches.
+  SyncScheduler* scheduler() const { return options_->scheduler; }
   const std::string& directory() const { return directory_; }
   size_t segment_count() const { return segments_.size(); }
   const Segment& segment(size_t i) const { return *segments_[i]; }

@@ -1,5 +1,5 @@
 // Log verification of one stream: its segments, their records and indexes,
-// and its meta journal (the format is docs/storage-format.md). Finding the
+// its meta journal and the frames of its consumer-group journal (the format is docs/storage-format.md). Finding the
 // streams is in log_verifier_find.cc.
 //
 // Read-only by construction: no Segment is ever made appendable, so each maps
@@ -23,6 +23,7 @@
 #include "engine/base/coding.h"
 #include "engine/base/file.h"
 #include "engine/base/strings.h"
+#include "engine/log/journal_scan.h"
 #include "engine/log/mapping_cache.h"
 #include "engine/log/meta_journal.h"
 #include "engine/log/record_reader.h"
@@ -118,6 +119,40 @@ JournalSummary VerifyJournal(const std::string& path, std::vector<RecoveryProble
   summary.live_deleted =
       static_cast<uint64_t>(std::distance(deleted.lower_bound(summary.state.logical_first), deleted.end()));
   return summary;
+}
+
+// ---- Consumer-group journal ----
+
+// Checks the "groups" file's header and record frames as GroupJournal::Open
+// classifies them (the same ScanJournal); the payloads are the stream
+// layer's (engine/stream/group_record_codec.h), so only their types are
+// checked here. A torn tail is reported, not truncated.
+void VerifyGroupsJournal(const std::string& path, std::vector<RecoveryProblem>* problems) {
+  absl::StatusOr<std::string> contents = base::ReadSmallFile(path);
+  if (!contents.ok()) {
+    problems->push_back(Corruption(path, 0, std::string(base::ToStd(contents.status().message()))));
+    return;
+  }
+  const std::string_view data = *contents;
+  const JournalScan scan = ScanJournal(data, kGroupsMagic, [](const RecordView& record) -> const char* {
+    return IsGroupRecordType(record.type) ? nullptr : "not a consumer-group record";
+  });
+  switch (scan.header) {
+    case JournalScan::Header::kEmpty:
+      if (!data.empty()) problems->push_back(TornTail(path, 0, data.size(), "journal's first write never reached the disk"));
+      return;
+    case JournalScan::Header::kBad:
+      problems->push_back(Corruption(path, 0, "bad consumer-group journal header"));
+      return;
+    case JournalScan::Header::kValid:
+      break;
+  }
+  if (scan.stop_reason == nullptr) return;
+  if (scan.torn) {
+    problems->push_back(TornTail(path, scan.valid_end, data.size() - scan.valid_end, scan.stop_reason));
+  } else {
+    problems->push_back(Corruption(path, scan.valid_end, scan.stop_reason));
+  }
 }
 
 // ---- Segments ----
@@ -361,6 +396,11 @@ StreamReport VerifyStream(const StreamLocation& location, const VerifiedBytes& v
     journal = VerifyJournal(path, &journal_problems);
     done(FileSize(path));
   }
+  if (std::find(names->begin(), names->end(), kGroupsFileName) != names->end()) {
+    const std::string path = base::StrCat(location.directory, "/", kGroupsFileName);
+    VerifyGroupsJournal(path, &journal_problems);
+    done(FileSize(path));
+  }
   MappingCache cache(kMappingsPerStream);  // outlives the segments below
   std::vector<SegmentCheck> checks;
   for (const std::string& name : *names) {
@@ -385,7 +425,7 @@ uint64_t StreamBytes(const StreamLocation& location) {
   if (!names.ok()) return 0;
   uint64_t bytes = 0;
   for (const std::string& name : *names) {
-    if (name == kMetaFileName || ParseSegmentFileName(name).has_value()) {
+    if (name == kMetaFileName || name == kGroupsFileName || ParseSegmentFileName(name).has_value()) {
       bytes += FileSize(base::StrCat(location.directory, "/", name));
     }
   }

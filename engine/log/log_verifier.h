@@ -14,7 +14,10 @@
 //   - the sparse index built by the scan: one point per interval, each at a
 //     record with that ID and ordinal, each found by FindFloor(its ID);
 //   - first-ordinal continuity: segment i+1 starts where segment i ends;
-//   - the meta journal: header, record framing, state and deletion records.
+//   - the meta journal: header, record framing, state and deletion records;
+//   - the consumer-group journal ("groups"): header, record framing and
+//     types (its payloads belong to engine/stream and are checked there,
+//     when the server replays it).
 //
 // Problems are classified as recovery classifies them (recovery.h): what the
 // server's next start would drop as a torn tail is kTornTail (with the bytes
@@ -47,7 +50,7 @@ struct StreamReport {
   uint64_t segments = 0;  // segment files in the directory
   uint64_t records = 0;   // valid entry records in them
   uint64_t entries = 0;   // live entries (XLEN): records less trims and deletions
-  uint64_t bytes = 0;     // size of the segment files and the meta journal
+  uint64_t bytes = 0;     // size of the segment files and the journals
   std::vector<RecoveryProblem> problems;
 
   // kTornTail when every problem is a torn tail: exactly what the server's
@@ -67,7 +70,7 @@ struct VerifyOptions {
 };
 
 // The streams in `path`: a data directory (one holding streams/<db>/), or a
-// single stream directory (one holding segments or a meta journal), sorted by
+// single stream directory (one holding segments or a journal), sorted by
 // database and name. Directories whose names begin with '.' (deletions cut
 // short, removed by the server at start-up) are not streams. InvalidArgument
 // when `path` is neither kind; NotFound when it does not exist.

@@ -39,7 +39,7 @@ std::string_view Parent(std::string_view path) {
 
 bool HoldsLogFiles(const std::vector<std::string>& names) {
   return std::any_of(names.begin(), names.end(), [](const std::string& name) {
-    return name == kMetaFileName || ParseSegmentFileName(name).has_value();
+    return name == kMetaFileName || name == kGroupsFileName || ParseSegmentFileName(name).has_value();
   });
 }
 

@@ -30,12 +30,25 @@ enum class RecordType : uint8_t {
   kMetaState = 16,   // logical start, entries-added adjustment, last-ID floor, max deleted ID
   kMetaDelete = 17,  // one deleted entry ID (XDEL)
   kMetaExpire = 18,  // the key's expiry (EXPIRE, PERSIST): Unix ms, 0 = none
+  // Consumer-group journal records (file "groups" of a stream directory),
+  // one per durable group change (engine/stream/group_journal.h).
+  kGroupCreate = 32,          // a group and its position; frame ID: last-delivered ID
+  kGroupSetPosition = 33,     // a group's new position; frame ID: last-delivered ID
+  kGroupDestroy = 34,         // a group and everything in it
+  kGroupCreateConsumer = 35,  // a consumer, or an existing one's seen/active times
+  kGroupDeleteConsumer = 36,  // a consumer and its pending entries
+  kGroupSetPending = 37,      // entries made pending for a consumer; frame ID: the first
+  kGroupAcknowledge = 38,     // entries removed from a PEL; frame ID: the first
 };
+inline constexpr bool IsGroupRecordType(RecordType type) {
+  return type >= RecordType::kGroupCreate && type <= RecordType::kGroupAcknowledge;
+}
 
-// "RUNSEG01" / "RUNMETA1" read as little-endian uint64: a file of the wrong
+// "RUNSEG01" / "RUNMETA1" / "RUNGRPS1" read as little-endian uint64: a file of the wrong
 // kind, or one written by a future version, is refused by its first 8 bytes.
 inline constexpr uint64_t kSegmentMagic = 0x31304745534e5552ULL;
 inline constexpr uint64_t kMetaMagic = 0x314154454d4e5552ULL;
+inline constexpr uint64_t kGroupsMagic = 0x31535052474e5552ULL;
 inline constexpr uint32_t kFormatVersion = 1;
 
 // Segment header, 64 bytes at offset 0:
@@ -45,7 +58,9 @@ inline constexpr uint32_t kFormatVersion = 1;
 inline constexpr uint32_t kSegmentHeaderSize = 64;
 
 // Meta journal header, 16 bytes: magic u64 | version u32 | reserved u32.
+// The consumer-group journal's header is the same with kGroupsMagic.
 inline constexpr uint32_t kMetaHeaderSize = 16;
+inline constexpr uint32_t kJournalHeaderSize = 16;
 
 // Record frame, 25 bytes, then `length` bytes of payload:
 //   0 checksum u32: low 32 bits of XXH3-64 over bytes [4, 25 + length)

@@ -36,6 +36,13 @@ ReadResult ReadRecordAt(std::string_view data, uint64_t offset, ChecksumCheck ch
     case RecordType::kMetaState:
     case RecordType::kMetaDelete:
     case RecordType::kMetaExpire:
+    case RecordType::kGroupCreate:
+    case RecordType::kGroupSetPosition:
+    case RecordType::kGroupDestroy:
+    case RecordType::kGroupCreateConsumer:
+    case RecordType::kGroupDeleteConsumer:
+    case RecordType::kGroupSetPending:
+    case RecordType::kGroupAcknowledge:
       break;
     default:
       return Invalid("unknown record type");

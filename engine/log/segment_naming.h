@@ -4,6 +4,7 @@
 //       <ms:016x>-<seq:016x>.seg   segments, named by their first record's ID,
 //                                  so a directory listing sorts them in order
 //       meta                       the meta journal (trims, deletions, metadata)
+//       groups                     the consumer-group journal (engine/stream/group_journal.h)
 //       key                        the key's bytes, only for hashed names
 //
 // Stream directory names are binary-safe: bytes [A-Za-z0-9_-] and a '.' that
@@ -27,6 +28,7 @@ namespace runnel::log {
 // Keeps a directory name within NAME_MAX (255) with room for temporary suffixes.
 inline constexpr size_t kMaxEncodedKeyBytes = 200;
 inline constexpr std::string_view kMetaFileName = "meta";
+inline constexpr std::string_view kGroupsFileName = "groups";
 inline constexpr std::string_view kKeyFileName = "key";
 inline constexpr std::string_view kSegmentSuffix = ".seg";
 

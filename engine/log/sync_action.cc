@@ -6,6 +6,10 @@ absl::Status SyncAction::Run() const {
   switch (kind) {
     case Kind::kMappedRange:
       return mapping->Sync(offset, length);
+    case Kind::kOpenFile:
+      // By descriptor: a RENAME of the stream directory, or a compaction
+      // that replaced the file, cannot make it sync the wrong file or none.
+      return file->DataSync();
     case Kind::kFile:
     case Kind::kDirectory: {
       // A file or directory removed since (a trimmed segment, a deleted

@@ -8,7 +8,6 @@
 #include <cerrno>
 
 #include "engine/base/file.h"
-#include "engine/log/log.h"
 
 namespace runnel::log {
 
@@ -33,7 +32,7 @@ SyncScheduler::~SyncScheduler() {
 std::vector<SyncAction> SyncScheduler::CollectActions() {
   std::vector<SyncAction> actions = std::move(orphan_actions_);
   orphan_actions_.clear();
-  for (Log* log : dirty_) log->CollectSync(&actions);
+  for (Syncable* syncable : dirty_) syncable->CollectSync(&actions);
   dirty_.clear();
   return actions;
 }

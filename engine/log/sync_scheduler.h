@@ -1,9 +1,10 @@
 // SyncScheduler: group commit for every log of a server, on one sync thread.
 //
-// The loop thread writes; logs call MarkDirty(). The loop starts a batch
+// The loop thread writes; logs and group journals (Syncable, syncable.h)
+// call MarkDirty(). The loop starts a batch
 // (StartBatch) when it likes: under appendfsync always, at the end of every
 // turn that wrote; under everysec, once a second. A batch collects every
-// dirty log's SyncActions (so one batch covers every write before it), hands
+// dirty Syncable's SyncActions (so one batch covers every write before it), hands
 // them to the sync thread and gets epoch number E. The sync thread runs them
 // and signals wake_fd(); the loop calls Reap(), after which completed_epoch()
 // is E. A writer that must not be acknowledged before its write is durable
@@ -29,10 +30,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/log/sync_action.h"
+#include "engine/log/syncable.h"
 
 namespace runnel::log {
-
-class Log;
 
 class SyncScheduler {
  public:
@@ -42,9 +42,9 @@ class SyncScheduler {
   // Waits for a running batch, then stops the sync thread.
   ~SyncScheduler();
 
-  void MarkDirty(Log* log) { dirty_.insert(log); }
-  // `log` is being destroyed; what it already handed to a batch still runs.
-  void Forget(Log* log) { dirty_.erase(log); }
+  void MarkDirty(Syncable* syncable) { dirty_.insert(syncable); }
+  // `syncable` is being destroyed; what it already handed to a batch still runs.
+  void Forget(Syncable* syncable) { dirty_.erase(syncable); }
   // An action not owned by a live log (the directory of a deleted stream).
   void AddAction(SyncAction action) { orphan_actions_.push_back(std::move(action)); }
 
@@ -85,7 +85,7 @@ class SyncScheduler {
   std::vector<SyncAction> CollectActions();
   void ThreadMain();
 
-  absl::flat_hash_set<Log*> dirty_;
+  absl::flat_hash_set<Syncable*> dirty_;
   std::vector<SyncAction> orphan_actions_;
   uint64_t started_epoch_ = 0;
   uint64_t completed_epoch_ = 0;

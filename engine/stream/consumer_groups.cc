@@ -73,7 +73,22 @@ bool ConsumerGroups::Apply(const GroupRecord& record) {
   return false;
 }
 
+bool ConsumerGroups::Applies(const GroupRecord& record) const {
+  const ConsumerGroup* group = Find(record.group);
+  switch (record.kind) {
+    case GroupRecord::Kind::kCreateGroup:
+      return group == nullptr;
+    case GroupRecord::Kind::kDeleteConsumer:
+      return group != nullptr && group->FindConsumer(record.consumer) != nullptr;
+    default:
+      return group != nullptr;
+  }
+}
+
 absl::Status ConsumerGroups::Mutate(const GroupRecord& record) {
+  // Checked before journaling: a record that does not apply would stop
+  // every later replay at it (GroupJournal::Open treats it as corruption).
+  if (!Applies(record)) return absl::InternalError("consumer group change does not apply");
   if (journal_ != nullptr) RETURN_IF_ERROR(journal_->Append(record));
   if (!Apply(record)) return absl::InternalError("consumer group change does not apply");
   return journal_ == nullptr ? absl::OkStatus() : journal_->MaybeCompact(*this);

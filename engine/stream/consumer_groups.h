@@ -100,6 +100,8 @@ class ConsumerGroups {
   // Applies one change to memory; false when it does not fit the state
   // (replay reports that as corruption).
   bool Apply(const GroupRecord& record);
+  // Whether Apply(record) would succeed (it changes nothing when it fails).
+  bool Applies(const GroupRecord& record) const;
   // Journals `record`, then applies it; a change the journal refused
   // changes nothing.
   absl::Status Mutate(const GroupRecord& record);

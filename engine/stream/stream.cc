@@ -1,20 +1,61 @@
 #include "engine/stream/stream.h"
 
+#include <algorithm>
+
 #include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
 #include "engine/log/stream_directory.h"
 
 namespace runnel::stream {
 
-Stream::Stream(std::unique_ptr<log::Log> log)
-    : log_(std::move(log)), groups_(std::make_unique<ConsumerGroups>()) {}
+Stream::Stream(std::unique_ptr<log::Log> log) : log_(std::move(log)) {}
 
 Stream::~Stream() = default;
 
-absl::Status Stream::Prepare() { return log_->Recover(); }
+absl::Status Stream::Prepare() {
+  RETURN_IF_ERROR(log_->Recover());
+  if (groups_ != nullptr) return absl::OkStatus();
+  // Loaded on first use, like the log's tail (Log::OpenDeferred), so a
+  // start-up with many streams reads no group journal.
+  log::RecoveryReport report;
+  ASSIGN_OR_RETURN(std::unique_ptr<ConsumerGroups> groups,
+                   ConsumerGroups::Open(log_->directory(), log_->scheduler(), &report));
+  for (const log::RecoveryProblem& problem : report.problems) {
+    if (problem.kind == log::RecoveryProblem::Kind::kCorruption) {
+      RUNNEL_LOG_WARNING("%s", log::DescribeProblem(problem));
+    } else {
+      RUNNEL_LOG_NOTICE("%s", log::DescribeProblem(problem));
+    }
+  }
+  RETURN_IF_ERROR(CatchUpWithGroups(*groups));
+  groups_ = std::move(groups);
+  return absl::OkStatus();
+}
+
+absl::Status Stream::CatchUpWithGroups(const ConsumerGroups& groups) {
+  // The log and the journal are two files synced in one batch; a power loss
+  // under everysec (or no) may keep the journal's last writes and not the
+  // log's. A group then says it delivered IDs the log no longer has: raise
+  // the last ID (and entries-added) to them, or a new entry could take an ID
+  // the group thinks it has already passed and never be delivered. Pending
+  // IDs naming lost entries are left, as Redis leaves those of deleted ones.
+  StreamId last_delivered = log_->last_id();
+  int64_t entries_read = static_cast<int64_t>(log_->entries_added());
+  groups.ForEach([&](const std::string&, const ConsumerGroup& group) {
+    last_delivered = std::max(last_delivered, group.last_delivered());
+    entries_read = std::max(entries_read, group.entries_read());
+  });
+  // Only then: a group may validly count more entries read than were added
+  // (XGROUP SETID ENTRIESREAD), which says nothing of lost entries.
+  if (last_delivered == log_->last_id()) return absl::OkStatus();
+  RUNNEL_LOG_WARNING("Stream %s: its consumer groups have read past its last entry (lost in a crash); "
+                     "last ID raised to %s, entries-added to %d",
+                     log_->directory(), FormatId(last_delivered), entries_read);
+  return log_->SetMetadata(last_delivered, static_cast<uint64_t>(entries_read), log_->max_deleted_id());
+}
 
 void Stream::Discard() {
-  groups_->Discard();
+  if (groups_ != nullptr) groups_->Discard();
   if (absl::Status status = log_->Destroy(); !status.ok()) {
     // The key is gone either way; files left behind are removed at the next
     // start only if renamed, so say where they are.
@@ -24,7 +65,7 @@ void Stream::Discard() {
 
 absl::Status Stream::MoveTo(std::string_view key) {
   RETURN_IF_ERROR(log::MoveLogToKey(*log_, key));
-  groups_->SetDirectory(log_->directory());
+  if (groups_ != nullptr) groups_->SetDirectory(log_->directory());
   return absl::OkStatus();
 }
 

@@ -38,11 +38,16 @@ class Stream final : public keyspace::Value {
   absl::Status MoveTo(std::string_view key) override;
 
   // Finishes the log's recovery if start-up deferred it (Log::OpenDeferred)
-  // and loads the consumer groups. Callers run it before anything else:
-  // length(), last_id() and groups() need it.
+  // and, the first time, loads the consumer groups from their journal (file
+  // "groups" in the log's directory), syncing it in the log's scheduler's
+  // batches. Callers run it before anything else, a newly created stream
+  // included: length(), last_id() and groups() need it. Should the journal
+  // know of a delivered ID above the log's last ID (a crash kept the
+  // journal's write and lost the log's), the last ID is raised to it, so new
+  // entries still sort after everything a group has delivered.
   absl::Status Prepare();
 
-  // The stream's consumer groups (consumer_groups.h).
+  // The stream's consumer groups (consumer_groups.h); Prepare() first.
   ConsumerGroups& groups() { return *groups_; }
 
   // Redis 7's consumer-group counters (t_stream.c), which XREADGROUP and
@@ -99,8 +104,11 @@ class Stream final : public keyspace::Value {
   log::Log& log() { return *log_; }
 
  private:
+  // Raises the log's last ID and entries-added to what `groups` have read.
+  absl::Status CatchUpWithGroups(const ConsumerGroups& groups);
+
   std::unique_ptr<log::Log> log_;
-  std::unique_ptr<ConsumerGroups> groups_;
+  std::unique_ptr<ConsumerGroups> groups_;  // null until Prepare() loads them
 };
 
 }  // namespace runnel::stream

@@ -24,9 +24,10 @@ constexpr int kInvalid = 1;
 
 constexpr char kUsage[] =
     "Usage: runnel-check [--fix] DIR\n"
-    "Verifies every segment and meta journal under DIR, a Runnel data directory\n"
-    "(the one holding streams/) or a single stream directory. Read-only unless\n"
-    "--fix is given, which drops torn tails as the server's start-up does;\n"
+    "Verifies every segment, meta journal and consumer-group journal under DIR,\n"
+    "a Runnel data directory (the one holding streams/) or a single stream\n"
+    "directory. Read-only unless --fix is given, which drops torn tails as the\n"
+    "server's start-up does;\n"
     "corruption is reported, never repaired. Exit status 0 when every stream is\n"
     "valid, 1 otherwise.\n";
 

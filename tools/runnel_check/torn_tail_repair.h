@@ -10,7 +10,8 @@ namespace runnel::check {
 
 // Opens the log in `directory`, which repairs what recovery repairs (zeroes
 // the torn tail of its tail segment, removes a tail segment left without a
-// valid record, truncates a torn meta journal; see Log::Open), then makes
+// valid record, truncates a torn meta journal; see Log::Open) and cuts a
+// torn tail off the consumer-group journal (GroupJournal::Open), then makes
 // those changes durable before returning.
 //
 // Only for a stream the verifier found torn and nothing worse

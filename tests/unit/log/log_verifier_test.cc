@@ -5,6 +5,7 @@
 #include <map>
 
 #include "engine/base/file.h"
+#include "engine/log/journal_scan.h"
 #include "engine/log/log_manager.h"
 #include "engine/log/mapping_cache.h"
 #include "engine/log/record_reader.h"
@@ -238,6 +239,56 @@ TEST_F(LogVerifierTest, BadMetaJournalHeaderIsCorruption) {
   EXPECT_EQ(report.status(), Status::kCorrupt);
   ASSERT_EQ(report.problems.size(), 1u) << Describe(report);
   EXPECT_EQ(report.problems[0].reason, "bad meta journal header");
+}
+
+// A consumer-group journal of `records` records whose payloads the log
+// layer does not read (they are engine/stream's).
+std::string GroupsJournal(int records) {
+  std::string bytes = JournalHeader(kGroupsMagic);
+  for (int i = 0; i < records; ++i) AppendRecord(&bytes, RecordType::kGroupCreate, {1, 0}, "\x01g\x00");
+  return bytes;
+}
+
+TEST_F(LogVerifierTest, ValidGroupsJournalIsAcceptedAndCounted) {
+  CreateLog(5, 10);
+  const std::string groups = GroupsJournal(3);
+  ASSERT_TRUE(base::WriteFileAtomically(Dir() + "/groups", groups).ok());
+  const StreamReport report = Verify();
+  EXPECT_EQ(report.status(), Status::kOk) << Describe(report);
+  EXPECT_EQ(report.entries, 5u);
+  EXPECT_GE(report.bytes, groups.size());
+}
+
+TEST_F(LogVerifierTest, TornGroupsJournalIsATornTail) {
+  CreateLog(5, 10);
+  const std::string groups = GroupsJournal(3);
+  const std::string path = Dir() + "/groups";
+  ASSERT_TRUE(base::WriteFileAtomically(path, groups.substr(0, groups.size() - 2)).ok());
+  const StreamReport report = Verify();
+  EXPECT_EQ(report.status(), Status::kTornTail);
+  ASSERT_EQ(report.problems.size(), 1u) << Describe(report);
+  EXPECT_EQ(report.problems[0].path, path);
+  EXPECT_EQ(report.problems[0].offset, GroupsJournal(2).size());
+}
+
+TEST_F(LogVerifierTest, GroupsJournalDamagedInTheMiddleIsCorruption) {
+  CreateLog(5, 10);
+  const std::string path = Dir() + "/groups";
+  ASSERT_TRUE(base::WriteFileAtomically(path, GroupsJournal(3)).ok());
+  WriteAt(path, GroupsJournal(1).size() + kRecordHeaderSize, "\x7f");
+  const StreamReport report = Verify();
+  EXPECT_EQ(report.status(), Status::kCorrupt);
+  ASSERT_EQ(report.problems.size(), 1u) << Describe(report);
+  EXPECT_EQ(report.problems[0].offset, GroupsJournal(1).size());
+}
+
+TEST_F(LogVerifierTest, BadGroupsJournalHeaderIsCorruption) {
+  CreateLog(5, 10);
+  ASSERT_TRUE(base::WriteFileAtomically(Dir() + "/groups", GroupsJournal(1).replace(0, 3, "BAD")).ok());
+  const StreamReport report = Verify();
+  EXPECT_EQ(report.status(), Status::kCorrupt);
+  ASSERT_EQ(report.problems.size(), 1u) << Describe(report);
+  EXPECT_EQ(report.problems[0].reason, "bad consumer-group journal header");
 }
 
 TEST_F(LogVerifierTest, RenamedSegmentIsCorruptionAtItsBaseId) {

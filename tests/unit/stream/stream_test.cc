@@ -1,5 +1,6 @@
 #include "engine/stream/stream.h"
 
+#include "engine/base/file.h"
 #include "engine/log/mapping_cache.h"
 #include "gtest/gtest.h"
 #include "tests/unit/log/log_test_util.h"
@@ -80,6 +81,56 @@ TEST_F(StreamTest, DeleteCountsOnlyLiveEntries) {
   const StreamId ids[] = {{2, 0}, {2, 0}, {9, 0}, {4, 0}};
   EXPECT_EQ(*stream_->Delete(ids), 2u);
   EXPECT_EQ(stream_->length(), 3u);
+}
+
+// Reopens the stream from its files, as a restart does.
+std::unique_ptr<Stream> Reopen(std::unique_ptr<Stream> stream, const log::LogOptions& options) {
+  const std::string directory = stream->log().directory();
+  stream.reset();
+  auto log = log::Log::Open(directory, options, nullptr);
+  EXPECT_TRUE(log.ok()) << log.status();
+  auto reopened = std::make_unique<Stream>(*std::move(log));
+  EXPECT_TRUE(reopened->Prepare().ok());
+  return reopened;
+}
+
+TEST_F(StreamTest, ConsumerGroupsSurviveAReopen) {
+  ASSERT_TRUE(stream_->Prepare().ok());
+  Add(5);
+  ASSERT_TRUE(stream_->groups().CreateGroup("g", {5, 0}, 1).ok());
+  const PendingUpdate delivered[] = {{.id = {5, 0}, .delivery_ms = 77, .delivery_count = 1}};
+  ASSERT_TRUE(stream_->groups().SetPending("g", "c", 77, delivered).ok());
+  EXPECT_TRUE(base::PathExists(stream_->log().directory() + "/groups"));
+  stream_ = Reopen(std::move(stream_), options_);
+  const ConsumerGroup* group = stream_->groups().Find("g");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ(group->last_delivered(), (StreamId{5, 0}));
+  ASSERT_NE(group->FindPending({5, 0}), nullptr);
+  EXPECT_EQ(group->FindPending({5, 0})->delivery_ms, 77);
+  EXPECT_EQ(stream_->last_id(), (StreamId{5, 0}));  // not raised: nothing was lost
+}
+
+TEST_F(StreamTest, LastIdIsRaisedToWhatAGroupDeliveredWhenTheLogLostIt) {
+  ASSERT_TRUE(stream_->Prepare().ok());
+  Add(5);
+  // As after a power loss that kept the journal's writes and lost the
+  // log's entries 6..9: the group has delivered up to 9-0.
+  ASSERT_TRUE(stream_->groups().CreateGroup("g", {9, 0}, 5).ok());
+  stream_ = Reopen(std::move(stream_), options_);
+  EXPECT_EQ(stream_->last_id(), (StreamId{9, 0}));
+  EXPECT_EQ(stream_->entries_added(), 5u);
+  EXPECT_EQ(stream_->length(), 1u);
+  const log::FieldValue fields[] = {{"f", "v"}};
+  EXPECT_FALSE(stream_->Add(ParsedId{.id = {8, 0}}, fields, 0).ok());
+  EXPECT_EQ(*stream_->Add(ParsedId{.auto_all = true}, fields, 3), (StreamId{9, 1}));
+}
+
+TEST_F(StreamTest, DiscardRemovesTheGroupsJournalWithTheDirectory) {
+  ASSERT_TRUE(stream_->Prepare().ok());
+  ASSERT_TRUE(stream_->groups().CreateGroup("g", {}, 0).ok());
+  const std::string directory = stream_->log().directory();
+  stream_->Discard();
+  EXPECT_FALSE(base::PathExists(directory));
 }
 
 }  // namespace
