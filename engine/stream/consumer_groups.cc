@@ -63,6 +63,7 @@ bool ConsumerGroups::Apply(const GroupRecord& record) {
       for (const PendingUpdate& update : record.pending) {
         group.SetPending(update.id, owner, update.delivery_ms, update.delivery_count);
       }
+      if (record.sets_position) group.SetPosition(record.last_delivered, record.entries_read);
       group.MarkActive(owner, record.time_ms);
       return true;
     }
@@ -150,6 +151,24 @@ absl::Status ConsumerGroups::SetPending(std::string_view group, std::string_view
                            .consumer = consumer,
                            .time_ms = now_ms,
                            .pending = updates};
+  return Mutate(record);
+}
+
+absl::Status ConsumerGroups::Deliver(std::string_view group, std::string_view consumer, int64_t now_ms,
+                                     std::span<const PendingUpdate> updates, StreamId last_delivered,
+                                     int64_t entries_read) {
+  if (updates.empty()) {
+    RETURN_IF_ERROR(SetPending(group, consumer, now_ms, updates));
+    return SetPosition(group, last_delivered, entries_read);
+  }
+  const GroupRecord record{.kind = GroupRecord::Kind::kSetPending,
+                           .group = group,
+                           .consumer = consumer,
+                           .last_delivered = last_delivered,
+                           .entries_read = entries_read,
+                           .time_ms = now_ms,
+                           .pending = updates,
+                           .sets_position = true};
   return Mutate(record);
 }
 

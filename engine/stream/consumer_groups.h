@@ -9,9 +9,10 @@
 // reply waits for its group changes exactly as an XADD's does.
 //
 // The mutations are the primitives the commands compose:
-//   CreateGroup / SetPosition / DestroyGroup          XGROUP, XREADGROUP '>'
+//   CreateGroup / SetPosition / DestroyGroup          XGROUP, XCLAIM LASTID
 //   CreateConsumer / DeleteConsumer                   XGROUP, implicit creation
-//   SetPending (deliver, re-deliver, claim)           XREADGROUP, XCLAIM, XAUTOCLAIM
+//   Deliver (pending entries and position at once)    XREADGROUP '>'
+//   SetPending (re-deliver, claim)                    XREADGROUP, XCLAIM, XAUTOCLAIM
 //   Acknowledge                                       XACK, claims of deleted entries
 // Callers check Redis's preconditions (the group exists, and so on) first;
 // a mutation on a missing group is an internal error.
@@ -85,6 +86,11 @@ class ConsumerGroups {
   // `now_ms`. With no updates the consumer is only touched (not journaled).
   absl::Status SetPending(std::string_view group, std::string_view consumer, int64_t now_ms,
                           std::span<const PendingUpdate> updates);
+  // XREADGROUP '>': SetPending of the delivered entries and the group's new
+  // position as one record (a crash keeps both or neither). With no updates
+  // (NOACK) the consumer is touched or created and the position set.
+  absl::Status Deliver(std::string_view group, std::string_view consumer, int64_t now_ms,
+                       std::span<const PendingUpdate> updates, StreamId last_delivered, int64_t entries_read);
   // Removes the pending IDs among `ids` from the PEL; returns how many were
   // pending. Only those are journaled.
   absl::StatusOr<uint64_t> Acknowledge(std::string_view group, std::span<const StreamId> ids);

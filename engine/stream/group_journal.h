@@ -42,7 +42,7 @@ struct GroupRecord {
     kDestroyGroup = 3,    // group
     kCreateConsumer = 4,  // group, consumer, time_ms (seen), active_ms
     kDeleteConsumer = 5,  // group, consumer
-    kSetPending = 6,      // group, consumer, time_ms, pending
+    kSetPending = 6,      // group, consumer, time_ms, pending [, last_delivered, entries_read]
     kAcknowledge = 7,     // group, ids
   };
   Kind kind = Kind::kCreateGroup;
@@ -55,6 +55,10 @@ struct GroupRecord {
   // one (a snapshot ends each consumer with one, after its pending entries).
   int64_t active_ms = -1;
   std::span<const PendingUpdate> pending;
+  // kSetPending: also moves the group to last_delivered / entries_read, in
+  // the same record, so an XREADGROUP '>' is one atomic change: a crash
+  // cannot leave entries pending that the group would deliver as new again.
+  bool sets_position = false;
   std::span<const StreamId> ids;
 };
 

@@ -63,12 +63,14 @@ absl::StatusOr<std::vector<StreamId>> DeliverNew(Stream& stream, std::string_vie
     updates.reserve(delivered.size());
     for (StreamId id : delivered) updates.push_back({.id = id, .delivery_ms = now_ms, .delivery_count = 1});
   }
-  // With nothing to deliver, or NOACK, this only creates or touches the
-  // consumer: Redis sees it at every read, even one that then blocks.
-  RETURN_IF_ERROR(groups.SetPending(group_name, consumer, now_ms, updates));
-  if (delivered.empty()) return delivered;
+  // With nothing to deliver this only creates or touches the consumer:
+  // Redis sees it at every read, even one that then blocks.
+  if (delivered.empty()) {
+    RETURN_IF_ERROR(groups.SetPending(group_name, consumer, now_ms, updates));
+    return delivered;
+  }
   RETURN_IF_ERROR(AdvancePosition(stream, delivered, &last_delivered, &entries_read));
-  RETURN_IF_ERROR(groups.SetPosition(group_name, last_delivered, entries_read));
+  RETURN_IF_ERROR(groups.Deliver(group_name, consumer, now_ms, updates, last_delivered, entries_read));
   return delivered;
 }
 

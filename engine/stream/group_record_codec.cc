@@ -12,7 +12,9 @@ using log::RecordType;
 // kSetPending flags: which per-entry fields are stored once for all.
 constexpr uint64_t kUniformDeliveryMs = 1;
 constexpr uint64_t kUniformDeliveryCount = 2;
-constexpr uint64_t kKnownFlags = kUniformDeliveryMs | kUniformDeliveryCount;
+// The record also sets the group's position (GroupRecord::sets_position).
+constexpr uint64_t kSetsPosition = 4;
+constexpr uint64_t kKnownFlags = kUniformDeliveryMs | kUniformDeliveryCount | kSetsPosition;
 
 uint64_t ZigZag(int64_t value) {
   return (static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63);
@@ -72,9 +74,15 @@ void PutPending(std::string* out, const GroupRecord& record) {
     if (update.delivery_ms != pending.front().delivery_ms) flags &= ~kUniformDeliveryMs;
     if (update.delivery_count != pending.front().delivery_count) flags &= ~kUniformDeliveryCount;
   }
+  if (record.sets_position) flags |= kSetsPosition;
   base::PutVarint64(out, ZigZag(record.time_ms));
   base::PutVarint64(out, pending.size());
   base::PutVarint64(out, flags);
+  if (record.sets_position) {
+    base::PutVarint64(out, record.last_delivered.ms);
+    base::PutVarint64(out, record.last_delivered.seq);
+    base::PutVarint64(out, ZigZag(record.entries_read));
+  }
   // Delivery times are deltas: a uniform one against the record's time
   // (usually equal), each of the others against the entry before (a
   // snapshot's entries, delivered in ID order, mostly share or follow it).
@@ -100,6 +108,14 @@ bool GetPending(std::string_view* in, StreamId first, DecodedGroupRecord* out) {
   // Each entry takes at least one byte: refuse a count the payload cannot
   // hold before reserving memory for it.
   if (count == 0 || count > in->size() + 1 || (flags & ~kKnownFlags) != 0) return false;
+  if (flags & kSetsPosition) {
+    GroupRecord& record = out->record;
+    record.sets_position = true;
+    if (!base::GetVarint64(in, &record.last_delivered.ms) || !base::GetVarint64(in, &record.last_delivered.seq) ||
+        !GetSigned(in, &record.entries_read)) {
+      return false;
+    }
+  }
   if ((flags & kUniformDeliveryMs) && !GetSigned(in, &delivery_delta)) return false;
   if ((flags & kUniformDeliveryCount) && !base::GetVarint64(in, &delivery_count)) return false;
   out->pending.resize(count);

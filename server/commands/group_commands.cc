@@ -62,6 +62,11 @@ absl::StatusOr<Stream*> CreateStream(CommandContext& ctx) {
   absl::StatusOr<std::unique_ptr<log::Log>> log = ctx.server.storage().logs().CreateLog(ctx.conn.db, ctx.arg(2));
   if (!log.ok()) return log.status();
   auto created = std::make_unique<Stream>(*std::move(log));
+  // A new stream has nothing to recover; this sets up its (empty) groups.
+  if (absl::Status status = created->Prepare(); !status.ok()) {
+    created->Discard();
+    return status;
+  }
   Stream* stream = created.get();
   ctx.server.database(ctx.conn.db).Set(ctx.arg(2), std::move(created));
   return stream;

@@ -41,6 +41,11 @@ void XAdd(CommandContext& ctx) {
     absl::StatusOr<std::unique_ptr<log::Log>> log = ctx.server.storage().logs().CreateLog(ctx.conn.db, ctx.arg(1));
     if (!log.ok()) return ctx.reply().Error(resp::EngineError(log.status()));
     auto created = std::make_unique<Stream>(*std::move(log));
+    // A new stream has nothing to recover; this sets up its (empty) groups.
+    if (absl::Status status = created->Prepare(); !status.ok()) {
+      created->Discard();
+      return ctx.reply().Error(resp::EngineError(status));
+    }
     stream = created.get();
     ctx.server.database(ctx.conn.db).Set(ctx.arg(1), std::move(created));
   }

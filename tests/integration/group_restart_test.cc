@@ -2,12 +2,6 @@
 // SIGKILL under appendfsync always: groups with their position and read
 // counter, consumers, the PEL with owners and delivery counts, and what
 // XACK, XGROUP DESTROY, DELCONSUMER and DEL removed.
-//
-// DISABLED until the group journal (engine/stream/group_journal.cc) makes
-// groups durable: the suite is instantiated as DISABLED_Backends, so it
-// builds and is listed but does not run. To enable it, rename that
-// instantiation to Backends (RUNNEL_BACKEND_TESTS). The PEL tests also need
-// XREADGROUP.
 #include <string>
 #include <vector>
 
@@ -41,7 +35,7 @@ class GroupRestartTest : public StreamCommandsTest {
     return out;
   }
 };
-INSTANTIATE_TEST_SUITE_P(DISABLED_Backends, GroupRestartTest, ::testing::Values("uring", "epoll"));
+RUNNEL_BACKEND_TESTS(GroupRestartTest);
 
 TEST_P(GroupRestartTest, GroupsAndConsumersSurviveCleanAndKilledRestarts) {
   AddNumbered("s", 3);

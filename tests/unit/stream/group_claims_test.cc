@@ -15,6 +15,7 @@ class GroupClaimsTest : public ::testing::Test {
     auto log = log::Log::Create(temp_.path() + "/s", options_);
     ASSERT_TRUE(log.ok());
     stream_ = std::make_unique<Stream>(*std::move(log));
+    ASSERT_TRUE(stream_->Prepare().ok());
     const log::FieldValue fields[] = {{"f", "v"}};
     for (uint64_t ms = 1; ms <= 6; ++ms) ASSERT_TRUE(stream_->Add(ParsedId{.id = {ms, 0}}, fields, 0).ok());
     ASSERT_TRUE(stream_->groups().CreateGroup("g", kMinId, kEntriesReadUnknown).ok());

@@ -145,6 +145,30 @@ TEST_F(GroupJournalTest, AppendsAfterAReopenFollowTheReplayedRecords) {
   EXPECT_EQ(Reopened(), before);
 }
 
+TEST_F(GroupJournalTest, ADeliveryAndTheGroupsNewPositionAreOneRecord) {
+  auto groups = Open();
+  ASSERT_TRUE(groups->CreateGroup("g", {0, 0}, 0).ok());
+  const uint64_t before = FileSize(path());
+  const std::string without = Dump(*groups);
+  ASSERT_TRUE(groups->Deliver("g", "c", 2000, Updates(10, 5, 2000), {11, 1}, 5).ok());
+  const ConsumerGroup* g = groups->Find("g");
+  EXPECT_EQ(g->pel().size(), 5u);
+  EXPECT_EQ(g->last_delivered(), (StreamId{11, 1}));
+  EXPECT_EQ(g->entries_read(), 5);
+  const std::string with = Dump(*groups);
+  groups.reset();
+  EXPECT_EQ(Reopened(), with);
+  // Cut anywhere inside, the record is dropped whole: the entries are never
+  // pending while the group is still before them (they would be delivered
+  // as new twice), nor the group past entries that are not pending.
+  const std::string full = ReadFile(path());
+  for (uint64_t cut = before; cut < full.size(); ++cut) {
+    SCOPED_TRACE(cut);
+    WriteFile(path(), full.substr(0, cut));
+    EXPECT_EQ(Reopened(), without);
+  }
+}
+
 TEST_F(GroupJournalTest, TornTailAtEveryOffsetOfTheLastRecordIsTruncatedAndReported) {
   auto groups = Open();
   const std::vector<uint64_t> sizes = WriteEveryKind(*groups);

@@ -13,6 +13,7 @@ class GroupReadsTest : public ::testing::Test {
     auto log = log::Log::Create(temp_.path() + "/s", options_);
     ASSERT_TRUE(log.ok());
     stream_ = std::make_unique<Stream>(*std::move(log));
+    ASSERT_TRUE(stream_->Prepare().ok());
     for (uint64_t ms = 1; ms <= 5; ++ms) Add(ms);
     ASSERT_TRUE(stream_->groups().CreateGroup("g", kMinId, kEntriesReadUnknown).ok());
   }
