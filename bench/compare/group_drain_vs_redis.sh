@@ -11,7 +11,7 @@
 #   2. for 1 and 4 consumers: XGROUP CREATE s g 0, then bench/group_drain
 #      drains it (XACK of a batch pipelined with the next XREADGROUP COUNT
 #      100) until empty; entries/s and the server's CPU per entry;
-#   3. memory per pending entry: a new group whose one consumer reads
+#   3. memory per pending entry: the group afresh, its one consumer reading
 #      everything without acknowledging (COUNT 1000), so `entries` entries
 #      are pending; the growth of the server's anonymous RSS (RssAnon)
 #      divided by `entries`.
@@ -22,7 +22,8 @@ entries="${1:-1000000}"
 fsync="${2:-everysec}"
 
 cmake --preset release -DRUNNEL_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release --target runnel-server group_drain -j"$(nproc)" >/dev/null
+cmake --build build/release --target runnel-server group_drain -j"$(nproc)" >/tmp/group-drain-build.log 2>&1 ||
+  { cat /tmp/group-drain-build.log; exit 1; }
 drain=build/release/bench/group_drain
 
 workdir=$(mktemp -d "${RUNNEL_BENCH_DIR:-/tmp}/group-drain-XXXXXX")
@@ -37,30 +38,12 @@ trap cleanup EXIT
 
 payload=$(printf 'p%.0s' $(seq 1 100))
 
-start_server() {  # name -> "port pid"
-  local port dir
-  port=$(free_port)
-  dir=$(mktemp -d "$workdir/$1-XXXXXX")
-  if [ "$1" = runnel ]; then
-    build/release/server/runnel-server --port "$port" --dir "$dir" --appendfsync "$fsync" \
-      --loglevel warning >"$dir.log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync "$fsync" \
-      --dir "$dir" --daemonize no --loglevel warning >"$dir.log" 2>&1 &
-  fi
-  echo $! >>"$workdir/pids"
-  (wait_ready "$port") || { echo "$1 did not start; its log:" >&2; cat "$dir.log" >&2; exit 1; }
-  echo "$port $!"
-}
-
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 hz=$(getconf CLK_TCK)
 
 declare -A rate cpu pel_bytes
 order=(runnel redis)
 for name in "${order[@]}"; do
-  read -r port pid < <(start_server "$name")
+  read -r port pid < <(start_server "$name" "$fsync")
   redis-benchmark -p "$port" -c 10 -n "$entries" -P 100 -q XADD s '*' payload "$payload" >/dev/null 2>&1
   held=$(redis-cli -p "$port" xlen s)
   [ "$held" = "$entries" ] || { echo "$name holds $held entries, not $entries" >&2; exit 1; }
@@ -75,15 +58,14 @@ for name in "${order[@]}"; do
       'BEGIN {printf "%.2f", t / hz * 1e6 / n}')
   done
   redis-cli -p "$port" xgroup destroy s g >/dev/null
-  redis-cli -p "$port" xgroup create s p 0 >/dev/null
+  redis-cli -p "$port" xgroup create s g 0 >/dev/null
   before=$(rss_kb "$pid" RssAnon)
   "$drain" "$port" 1 1000 pend >/dev/null
-  pending=$(redis-cli -p "$port" xpending s p | head -1)
+  pending=$(redis-cli -p "$port" xpending s g | head -1)
   [ "$pending" = "$entries" ] || { echo "$name has $pending pending, not $entries" >&2; exit 1; }
   after=$(rss_kb "$pid" RssAnon)
   pel_bytes[$name]=$(awk -v a="$after" -v b="$before" -v n="$entries" 'BEGIN {printf "%.1f", (a - b) * 1024 / n}')
-  kill "$pid"
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  stop_server "$pid"
 done
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }

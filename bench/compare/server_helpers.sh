@@ -1,5 +1,6 @@
-# Shared by the bench/compare scripts (sourced, not run): pick a free port
-# and wait for a RESP server to answer on it.
+# Shared by the bench/compare scripts (sourced, not run): pick a free port,
+# wait for a RESP server to answer on it, start and stop the servers being
+# compared, and read a process's CPU time and memory.
 
 free_port() {  # a random port that nothing answers on
   while true; do
@@ -16,3 +17,34 @@ wait_ready() {  # port: waits up to 10 s for PING, else exits 1
   echo "server on port $1 did not start" >&2
   exit 1
 }
+
+# start_server NAME FSYNC -> "port pid": runnel-server (release build) or
+# redis-server (appendonly yes) with that appendfsync, on a fresh data dir
+# under $workdir; the pid is also appended to $workdir/pids for cleanup
+# (callers run this in a subshell, where variables do not survive).
+start_server() {
+  local port dir
+  port=$(free_port)
+  dir=$(mktemp -d "$workdir/$1-XXXXXX")
+  if [ "$1" = runnel ]; then
+    build/release/server/runnel-server --port "$port" --dir "$dir" --appendfsync "$2" \
+      --loglevel warning >"$dir.log" 2>&1 &
+  else
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync "$2" \
+      --dir "$dir" --daemonize no --loglevel warning >"$dir.log" 2>&1 &
+  fi
+  echo $! >>"$workdir/pids"
+  (wait_ready "$port") || { echo "$1 on port $port did not start; its log:" >&2; cat "$dir.log" >&2; exit 1; }
+  echo "$port $!"
+}
+
+stop_server() {  # pid: SIGTERM, then waits for the exit
+  kill "$1" 2>/dev/null || true
+  while kill -0 "$1" 2>/dev/null; do sleep 0.05; done
+}
+
+# A process's CPU time so far (all its threads, user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# rss_kb PID FIELD: a /proc/PID/status memory field in KiB (VmRSS, RssAnon...).
+rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }

@@ -38,29 +38,6 @@ trap cleanup EXIT
 
 payload=$(printf 'p%.0s' $(seq 1 100))  # 100 bytes
 
-start_server() {  # name fsync -> "port pid"; a fresh data dir each time
-  local port dir
-  port=$(free_port)
-  dir=$(mktemp -d "$workdir/$1-XXXXXX")  # (a subshell: no counter survives it)
-  if [ "$1" = runnel ]; then
-    build/release/server/runnel-server --port "$port" --dir "$dir" --appendfsync "$2" \
-      --loglevel warning >"$dir.log" 2>&1 &
-  else
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync "$2" \
-      --dir "$dir" --daemonize no --loglevel warning >"$dir.log" 2>&1 &
-  fi
-  echo $! >>"$workdir/pids"
-  (wait_ready "$port") || { echo "$1 on port $port did not start; its log:" >&2; cat "$dir.log" >&2; exit 1; }
-  echo "$port $!"
-}
-
-stop_server() {  # pid
-  kill "$1" 2>/dev/null || true
-  while kill -0 "$1" 2>/dev/null; do sleep 0.05; done
-}
-
-# The server's CPU time so far (all its threads), in clock ticks.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 
 rps() {  # port pipeline command... -> requests/second (redis-benchmark --csv)
@@ -70,10 +47,9 @@ rps() {  # port pipeline command... -> requests/second (redis-benchmark --csv)
     awk -F'"' 'NR == 2 {printf "%.0f", $4}'
 }
 
-# Resident memory in KiB: all of it (VmRSS), and the anonymous part (heap,
+# Resident memory (rss_kb): all of it (VmRSS), and the anonymous part (heap,
 # RssAnon) apart from mapped files (Runnel's segments are mappings, so their
 # pages in the page cache count in its VmRSS once touched).
-rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 
 per_million() {  # after_kb before_kb -> MiB per million filled entries
   awk -v a="$1" -v b="$2" -v n="$fill" 'BEGIN {printf "%.1f", (a - b) / 1024 / (n / 1e6)}'
