@@ -97,7 +97,7 @@ absl::StatusOr<std::unique_ptr<GroupJournal>> GroupJournal::Open(std::string dir
   if (keep < size) {
     RETURN_IF_ERROR(base::TruncateFile(path, keep));
     // The cut is made durable by the next batch, through the descriptor.
-    ASSIGN_OR_RETURN(journal->file_, base::AppendFile::Open(path));
+    RETURN_IF_ERROR(journal->UseDescriptor());
     journal->unsynced_ = true;
     journal->MarkDirty();
   }
@@ -107,7 +107,33 @@ absl::StatusOr<std::unique_ptr<GroupJournal>> GroupJournal::Open(std::string dir
 }
 
 GroupJournal::~GroupJournal() {
+  // Unsynced appends of a journal that goes away with the process (or the
+  // stream's discard) need no sync: shutdown syncs first, a discard deletes.
+  OpenJournals::Instance().Forget(&open_position_);
   if (scheduler_ != nullptr) scheduler_->Forget(this);
+}
+
+absl::Status GroupJournal::UseDescriptor() {
+  if (file_ == nullptr) {
+    // The first change since the journal was opened (or since its
+    // descriptor was given up): creates the file if missing.
+    const bool existed = base::PathExists(path());
+    ASSIGN_OR_RETURN(file_, base::AppendFile::Open(path()));
+    if (!existed) directory_unsynced_ = true;
+  }
+  OpenJournals::Instance().Used(this, &open_position_);
+  return absl::OkStatus();
+}
+
+void GroupJournal::CloseDescriptor() {
+  OpenJournals::Instance().Forget(&open_position_);
+  if (file_ == nullptr) return;
+  if (unsynced_ && scheduler_ != nullptr) {
+    // The action keeps the descriptor open until its batch has synced it.
+    scheduler_->AddAction(log::SyncAction{.kind = log::SyncAction::Kind::kOpenFile, .file = file_});
+    unsynced_ = false;
+  }
+  file_.reset();
 }
 
 void GroupJournal::MarkDirty() {
@@ -116,13 +142,7 @@ void GroupJournal::MarkDirty() {
 
 absl::Status GroupJournal::Append(const GroupRecord& record) {
   if (discarded_) return absl::FailedPreconditionError("consumer-group journal of a deleted stream");
-  if (file_ == nullptr) {
-    // The first change since the journal was opened (or since a snapshot
-    // whose reopen failed): creates the file if missing.
-    const bool existed = base::PathExists(path());
-    ASSIGN_OR_RETURN(file_, base::AppendFile::Open(path()));
-    if (!existed) directory_unsynced_ = true;
-  }
+  RETURN_IF_ERROR(UseDescriptor());
   buffer_.clear();
   if (file_->size() == 0) buffer_ = log::JournalHeader(log::kGroupsMagic);
   AppendGroupRecord(&buffer_, record);
@@ -164,8 +184,7 @@ absl::Status GroupJournal::Compact(const ConsumerGroups& groups) {
   // Appends go to the new file. Should it not open, the next Append opens
   // it by path; none may go to the old file, which is no longer the journal.
   file_.reset();
-  ASSIGN_OR_RETURN(file_, base::AppendFile::Open(path()));
-  return absl::OkStatus();
+  return UseDescriptor();
 }
 
 void GroupJournal::SetDirectory(std::string directory) { directory_ = std::move(directory); }
@@ -175,6 +194,7 @@ void GroupJournal::Discard() {
   unsynced_ = false;
   directory_unsynced_ = false;
   file_.reset();
+  OpenJournals::Instance().Forget(&open_position_);
   if (scheduler_ != nullptr) scheduler_->Forget(this);
 }
 

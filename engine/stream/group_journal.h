@@ -29,6 +29,7 @@
 #include "engine/log/sync_action.h"
 #include "engine/log/syncable.h"
 #include "engine/stream/consumer_groups.h"
+#include "engine/stream/open_journals.h"
 #include "engine/stream/stream_id.h"
 
 namespace runnel::stream {
@@ -79,6 +80,10 @@ class GroupJournal final : public log::Syncable {
   ~GroupJournal();  // forgets itself in the scheduler
   GroupJournal(const GroupJournal&) = delete;
   GroupJournal& operator=(const GroupJournal&) = delete;
+  // Gives up the append descriptor (OpenJournals' bound); appends not yet
+  // synced are handed to the scheduler with it, so none goes unsynced. The
+  // next append reopens the file.
+  void CloseDescriptor();
 
   // Appends one record (one write(2) into the page cache, on a descriptor
   // kept open) and asks the scheduler for a sync; ResourceExhausted on a
@@ -121,6 +126,8 @@ class GroupJournal final : public log::Syncable {
   GroupJournal(std::string directory, log::SyncScheduler* scheduler)
       : directory_(std::move(directory)), scheduler_(scheduler) {}
   void MarkDirty();
+  // Opens the file for appends if needed, and counts this use (OpenJournals).
+  absl::Status UseDescriptor();
 
   std::string directory_;
   log::SyncScheduler* scheduler_;  // may be null
@@ -133,6 +140,7 @@ class GroupJournal final : public log::Syncable {
   bool directory_unsynced_ = false; // the file was created since the last CollectSync
   bool discarded_ = false;
   std::string buffer_;              // reused encoding buffer
+  OpenJournals::Position open_position_ = OpenJournals::Instance().none();
 };
 
 // An estimate of a snapshot's size in bytes, for MaybeCompact.

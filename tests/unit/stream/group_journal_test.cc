@@ -401,3 +401,45 @@ TEST_F(GroupJournalTest, AppendsRideTheSchedulersBatchesByDescriptor) {
 
 }  // namespace
 }  // namespace runnel::stream
+
+namespace runnel::stream {
+namespace {
+
+// Many streams with group changes hold at most OpenJournals::kMaxOpen
+// descriptors; one that gave its descriptor up appends again by reopening
+// the file, and an unsynced append is synced by the batch anyway.
+TEST(OpenJournalsTest, DescriptorsStayBoundedAndEvictedJournalsKeepWorking) {
+  log::testing::TempDir temp;
+  absl::StatusOr<std::unique_ptr<log::SyncScheduler>> scheduler = log::SyncScheduler::Create();
+  ASSERT_TRUE(scheduler.ok());
+  constexpr int kJournals = 3 * OpenJournals::kMaxOpen;
+  std::vector<std::unique_ptr<ConsumerGroups>> streams;
+  for (int i = 0; i < kJournals; ++i) {
+    const std::string directory = temp.path() + "/s" + std::to_string(i);
+    ASSERT_TRUE(base::CreateDirectories(directory).ok());
+    auto groups = ConsumerGroups::Open(directory, scheduler->get(), nullptr);
+    ASSERT_TRUE(groups.ok()) << groups.status();
+    ASSERT_TRUE((*groups)->CreateGroup("g", kMinId, 0).ok());
+    streams.push_back(*std::move(groups));
+    EXPECT_LE(OpenJournals::Instance().open_count(), OpenJournals::kMaxOpen);
+  }
+  // The first journals gave their descriptors up long ago; their last
+  // appends still reach the disk with the next batch.
+  ASSERT_TRUE((*scheduler)->SyncAllNow().ok());
+  for (int i = 0; i < kJournals; ++i) {
+    ASSERT_TRUE(streams[i]->SetPending("g", "c", 1000, Updates(10 + i, 3, 1000)).ok());
+  }
+  EXPECT_EQ(OpenJournals::Instance().open_count(), OpenJournals::kMaxOpen);
+  ASSERT_TRUE((*scheduler)->SyncAllNow().ok());
+  streams.clear();
+  EXPECT_EQ(OpenJournals::Instance().open_count(), 0u);
+  for (int i = 0; i < kJournals; ++i) {
+    auto reopened = ConsumerGroups::Open(temp.path() + "/s" + std::to_string(i), nullptr, nullptr);
+    ASSERT_TRUE(reopened.ok());
+    ASSERT_NE((*reopened)->Find("g"), nullptr) << i;
+    EXPECT_EQ((*reopened)->Find("g")->pel().size(), 3u) << i;
+  }
+}
+
+}  // namespace
+}  // namespace runnel::stream
