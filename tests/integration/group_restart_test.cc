@@ -2,7 +2,9 @@
 // SIGKILL under appendfsync always: groups with their position and read
 // counter, consumers, the PEL with owners and delivery counts, and what
 // XACK, XGROUP DESTROY, DELCONSUMER and DEL removed.
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/integration/group_test_support.h"
@@ -88,6 +90,32 @@ TEST_P(GroupRestartTest, PelSurvivesSigkillWithOwnersAndDeliveryCounts) {
   ASSERT_THAT(idle, ArrLen(1));
   EXPECT_GE(idle.elements[0].elements[2].integer, 0);
   EXPECT_LT(idle.elements[0].elements[2].integer, 600'000);
+}
+
+TEST_P(GroupRestartTest, DeliveryTimesSurviveForIdleAndAutoclaim) {
+  AddNumbered("s", 2);
+  ASSERT_THAT(Run({"XGROUP", "CREATE", "s", "g", "0"}), IsSimple("OK"));
+  ASSERT_THAT(Run({"XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", "s", ">"}), ArrLen(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  ASSERT_THAT(Run({"XREADGROUP", "GROUP", "g", "alice", "COUNT", "1", "STREAMS", "s", ">"}), ArrLen(1));
+  KillAndRestart();
+  // 1-0 was delivered at least 400 ms before 2-0, and the restart kept both
+  // times (a reset would make them equal), however long it took.
+  const RespValue pel = Run({"XPENDING", "s", "g", "-", "+", "10"});
+  ASSERT_THAT(pel, ArrLen(2));
+  const int64_t idle_first = pel.elements[0].elements[2].integer;
+  const int64_t idle_second = pel.elements[1].elements[2].integer;
+  EXPECT_GE(idle_first, 400);
+  EXPECT_GE(idle_first - idle_second, 390);
+  // XAUTOCLAIM with a minimum between the two takes 1-0 alone.
+  const std::string min_idle = std::to_string(idle_second + (idle_first - idle_second) / 2);
+  const RespValue claimed = Run({"XAUTOCLAIM", "s", "g", "bob", min_idle, "0", "JUSTID"});
+  ASSERT_THAT(claimed, ArrLen(3));
+  EXPECT_THAT(claimed.elements[0], IsBulk("0-0"));
+  ASSERT_THAT(claimed.elements[1], ArrLen(1));
+  EXPECT_THAT(claimed.elements[1].elements[0], IsBulk("1-0"));
+  // JUSTID claims are not deliveries: the count stays.
+  EXPECT_EQ(Pel("s", "g"), (std::vector<std::vector<std::string>>{{"1-0", "bob", "1"}, {"2-0", "alice", "1"}}));
 }
 
 TEST_P(GroupRestartTest, DelconsumerAndDelStayDoneAfterSigkill) {
