@@ -242,22 +242,56 @@ absl::Status Log::Roll(RecordId id, uint64_t record_size) {
 absl::Status Log::SetMetadata(RecordId last_id, uint64_t entries_added, RecordId max_deleted) {
   RETURN_IF_ERROR(Recover());
   const bool below_records = last_id < pinned_last_id();
-  if (below_records) {
-    if (length_ > 0) return absl::FailedPreconditionError("last ID below a record the log holds");
-    RETURN_IF_ERROR(DropAllSegments());
-  }
+  const bool empty = length_ == 0;
+  if (below_records) RETURN_IF_ERROR(empty ? DropAllSegments() : TruncateAbove(last_id));
   LogState state = journal_->state();
   // Without segments nothing is below the start any more; keeping it would
   // pin the last ID at the old records'.
-  if (below_records) state.logical_first = kMinRecordId;
+  if (below_records && empty) state.logical_first = kMinRecordId;
   state.last_id_floor = last_id;
   state.entries_added_adjust = static_cast<int64_t>(entries_added) - static_cast<int64_t>(EndOrdinal());
   state.max_deleted = max_deleted;
-  // After the drop no deleted ID names a record; none may outlive it to hide
-  // a new entry that takes the same ID.
-  RETURN_IF_ERROR(below_records ? journal_->Rewrite(state, {}) : journal_->WriteState(state));
+  if (!below_records) {
+    RETURN_IF_ERROR(journal_->WriteState(state));
+  } else {
+    // The records above the new last ID are gone: their tombstones must go
+    // too, or they would hide new entries that take the same IDs.
+    const absl::btree_set<RecordId>& deleted = journal_->deleted();
+    RETURN_IF_ERROR(journal_->Rewrite(state, {deleted.begin(), deleted.upper_bound(last_id)}));
+    RecomputeLength();
+  }
   MarkDirty();
   return absl::OkStatus();
+}
+
+absl::Status Log::TruncateAbove(RecordId last_kept) {
+  // Only deleted records may go: the live entries must all be at or below.
+  bool live_above = false;
+  if (last_kept < kMaxRecordId) {
+    RETURN_IF_ERROR(Scan(NextRecordId(last_kept), kMaxRecordId, ScanDirection::kForward, [&](RecordId, EntryView&) {
+      live_above = true;
+      return false;
+    }));
+  }
+  if (live_above) return absl::FailedPreconditionError("last ID below a live entry");
+  // 1. The tombstones that hide those records, durable first (a sync of
+  //    the journal as it is): from here a crash finds them hidden or gone.
+  RETURN_IF_ERROR(journal_->Rewrite(journal_->state(), journal_->deleted()));
+  // 2. Whole segments above, then the end of the one that becomes the tail,
+  //    each durable before the caller drops the tombstones. A live entry is
+  //    at or below `last_kept`, so the first segment stays.
+  bool removed = false;
+  while (segments_.size() > 1 && segments_.back()->base_id() > last_kept) {
+    const std::string path = segments_.back()->path();
+    segments_.pop_back();
+    RETURN_IF_ERROR(base::RemoveFile(path));
+    removed = true;
+  }
+  if (removed) RETURN_IF_ERROR(base::SyncDirectory(directory_));
+  Segment& tail = *segments_.back();
+  RETURN_IF_ERROR(EnsureScanned(tail));
+  tail.set_appendable(true);
+  return tail.TruncateAfter(last_kept);
 }
 
 absl::Status Log::DropAllSegments() {

@@ -110,10 +110,9 @@ class Log final : public Syncable {
 
   // Stream metadata (XSETID): sets the last ID, entries-added and the
   // largest deleted ID, persisted in the meta journal. The last ID may go
-  // down, but not below a record the log holds: FailedPrecondition unless
-  // last_id >= pinned_last_id() or the log is empty. An empty log whose
-  // records are all deleted or trimmed drops every segment first, so new
-  // entries can take IDs the old records had.
+  // down, but not below a live entry (FailedPrecondition). Records above it
+  // (all deleted) are removed first, so new entries can take their IDs: all
+  // segments of an empty log, the end of a log with entries.
   absl::Status SetMetadata(RecordId last_id, uint64_t entries_added, RecordId max_deleted);
   // The smallest last ID SetMetadata accepts while entries remain: the last
   // record's ID, or the ID just below the logical start after a trim.
@@ -156,6 +155,9 @@ class Log final : public Syncable {
   absl::Status LoadSegments(RecoveryReport* report);
   // Removes every segment of an empty log, each step durable before the next.
   absl::Status DropAllSegments();
+  // Removes the records above `last_kept`, all of them deleted, durably
+  // (for SetMetadata while entries remain).
+  absl::Status TruncateAbove(RecordId last_kept);
   absl::Status RecoverTail(RecoveryReport* report);
   absl::Status Roll(RecordId id, uint64_t record_size);
   uint64_t EndOrdinal() const;

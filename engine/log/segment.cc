@@ -140,6 +140,30 @@ absl::Status Segment::Scan(ScanMode mode, RecoveryReport* report) {
   return status;
 }
 
+absl::Status Segment::TruncateAfter(RecordId last_kept) {
+  if (!scanned_ || !appendable_ || damaged_at_.has_value()) {
+    return absl::FailedPreconditionError(absl::StrFormat("cannot truncate segment %s", path_));
+  }
+  if (record_count_ == 0 || last_id_ <= last_kept) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::shared_ptr<const base::MappedFile> mapping, Map());
+  const std::string_view data = mapping->contents();
+  uint64_t cut = kSegmentHeaderSize;
+  for (;;) {
+    const ReadResult result = ReadRecordAt(data, cut, ChecksumCheck::kSkip);
+    if (result.outcome != ReadOutcome::kRecord || result.record.id > last_kept) break;
+    cut = result.record.end();
+  }
+  // Zeroed and synced now, not in a later batch: the caller forgets the
+  // records' tombstones next, and a crash must not find them without either.
+  std::memset(mapping_->mutable_data() + cut, 0, end_offset_ - cut);
+  RETURN_IF_ERROR(mapping_->Sync(cut, end_offset_ - cut));
+  const uint64_t synced = std::min(synced_offset_, cut);
+  scanned_ = false;
+  RETURN_IF_ERROR(Scan(ScanMode::kTail, nullptr));
+  synced_offset_ = synced;  // records before the cut may still await their sync
+  return absl::OkStatus();
+}
+
 absl::Status Segment::RestoreCapacity(RecoveryReport* report) {
   // Create() allocates the whole file before writing the header, so no crash
   // of ours leaves a short file with a header; a copy cut short or a damaged

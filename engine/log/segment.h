@@ -82,6 +82,11 @@ class Segment {
   // Appends one entry; false when it does not fit in the remaining capacity
   // (the caller rolls to a new segment). Requires scanned() and appendable.
   absl::StatusOr<bool> Append(RecordId id, std::span<const FieldValue> fields);
+  // Removes the records with IDs above `last_kept` (XSETID lowering the last
+  // ID below entries deleted from the end): their bytes are zeroed and
+  // synced before it returns, and the segment rescanned. Requires scanned(),
+  // appendable and no damage. The caller keeps at least one record.
+  absl::Status TruncateAfter(RecordId last_kept);
   // The bytes a record of `fields` takes at most (without same-fields savings).
   static uint64_t MaxRecordSize(std::span<const FieldValue> fields);
 

@@ -121,11 +121,6 @@ absl::Status Stream::SetId(const IdSettings& settings) {
       return absl::FailedPreconditionError(
           "The entries_added specified in XSETID is smaller than the target stream length");
     }
-    if (settings.last_id < log_->pinned_last_id()) {
-      return absl::FailedPreconditionError(
-          "The ID specified in XSETID is smaller than entries deleted from the end of the stream, "
-          "whose IDs Runnel does not reuse while the stream has entries");
-    }
   }
   return log_->SetMetadata(settings.last_id, settings.entries_added.value_or(log_->entries_added()),
                            settings.max_deleted.value_or(log_->max_deleted_id()));

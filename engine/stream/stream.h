@@ -85,9 +85,8 @@ class Stream final : public keyspace::Value {
   // XSETID, with Redis 7.0's rules: while the stream has entries, the ID may
   // not be below the last one and entries-added not below the length
   // (FailedPrecondition with Redis's texts); an empty stream takes any ID,
-  // lower ones too. Runnel alone refuses (FailedPrecondition) an ID below
-  // entries deleted from the end of a stream that still has entries: the log
-  // holds those records, and new entries must sort after them.
+  // lower ones too. Entries deleted from the end above the new ID leave the
+  // log, so new entries can take their IDs, as in Redis.
   absl::Status SetId(const IdSettings& settings);
 
   // The newest live entry's ID, if any (a short scan).

@@ -96,6 +96,31 @@ TEST_P(StreamMetaTest, XsetidOnAStreamWithEntriesFollowsTheTopItemAndLength) {
   EXPECT_THAT(Run({"XADD", "s", "6-4", "f", "v"}), IsError(kTopItem));
 }
 
+// As in Redis 7.0, the last ID may go below entries deleted from the end
+// while entries remain (down to the top item), and new entries take those
+// IDs; the deleted records leave the log for good (across a SIGKILL too).
+TEST_P(StreamMetaTest, XsetidBelowEntriesDeletedFromTheEndReusesTheirIds) {
+  ASSERT_THAT(Run({"XADD", "s", "1-0", "f", "a"}), IsBulk("1-0"));
+  ASSERT_THAT(Run({"XADD", "s", "2-0", "f", "b"}), IsBulk("2-0"));
+  ASSERT_THAT(Run({"XADD", "s", "3-0", "f", "c"}), IsBulk("3-0"));
+  ASSERT_THAT(Run({"XDEL", "s", "3-0"}), IsInt(1));
+  EXPECT_THAT(Run({"XSETID", "s", "1-9"}), IsError(kBelowTop));
+  EXPECT_THAT(Run({"XSETID", "s", "2-5"}), IsSimple("OK"));
+  EXPECT_THAT(Field("s", "last-generated-id"), IsBulk("2-5"));
+  EXPECT_THAT(Run({"XADD", "s", "3-0", "f", "new"}), IsBulk("3-0"));
+  // Redis's reply, checked against redis-server 7.0.15.
+  EXPECT_EQ(ToEntries(Run({"XRANGE", "s", "-", "+"})),
+            (Entries{{"1-0", {"f", "a"}}, {"2-0", {"f", "b"}}, {"3-0", {"f", "new"}}}));
+  EXPECT_THAT(Field("s", "length"), IsInt(3));
+  EXPECT_THAT(Field("s", "entries-added"), IsInt(4));
+  EXPECT_THAT(Field("s", "max-deleted-entry-id"), IsBulk("3-0"));
+  Restart(SIGKILL);
+  EXPECT_EQ(ToEntries(Run({"XRANGE", "s", "-", "+"})),
+            (Entries{{"1-0", {"f", "a"}}, {"2-0", {"f", "b"}}, {"3-0", {"f", "new"}}}));
+  EXPECT_THAT(Field("s", "length"), IsInt(3));
+  EXPECT_THAT(Field("s", "entries-added"), IsInt(4));
+}
+
 // Redis 7.0 lets an empty stream take any last ID, lower ones and 0-0 too,
 // even below its largest deleted ID.
 TEST_P(StreamMetaTest, XsetidOnAnEmptyStreamTakesAnyId) {

@@ -233,10 +233,59 @@ TEST_F(LogTest, MetadataCanLowerTheLastIdDownToTheLastRecord) {
   ASSERT_TRUE(log->SetMetadata({3, 0}, 3, {}).ok());
   EXPECT_EQ(log->last_id(), (RecordId{3, 0}));
   EXPECT_EQ(log->pinned_last_id(), (RecordId{3, 0}));
-  // Below a record the log holds while entries remain: refused.
-  ASSERT_TRUE(*log->Delete({3, 0}));
+  // Below a live entry: refused.
   EXPECT_TRUE(absl::IsFailedPrecondition(log->SetMetadata({2, 5}, 3, {})));
   EXPECT_EQ(log->last_id(), (RecordId{3, 0}));
+}
+
+TEST_F(LogTest, MetadataBelowEntriesDeletedFromTheEndRemovesTheirRecords) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 2000);  // several 64 KiB segments
+    ASSERT_GT(log->segment_count(), 3u);
+    // Everything after 1000-0 deleted: its records span several segments.
+    for (uint64_t ms = 1001; ms <= 2000; ++ms) ASSERT_TRUE(*log->Delete({ms, 0}));
+    ASSERT_TRUE(log->SetMetadata({1000, 7}, 2000, {2000, 0}).ok());
+    EXPECT_EQ(log->last_id(), (RecordId{1000, 7}));
+    EXPECT_EQ(log->length(), 1000u);
+    EXPECT_EQ(log->entries_added(), 2000u);
+    // New entries take the deleted ones' IDs, in the segment that held
+    // 1000-0 and in new ones after it.
+    EXPECT_FALSE(AppendEntry(*log, {1000, 7}, {{"f", "v"}}).ok());
+    Fill(*log, 1001, 1500);
+    EXPECT_EQ(log->length(), 1500u);
+    EXPECT_EQ(log->entries_added(), 2500u);
+  }
+  RecoveryReport report;
+  auto log = Reopen(&report);
+  EXPECT_TRUE(report.clean()) << report.Describe();
+  const std::vector<Entry> entries = ReadAll(*log);
+  ASSERT_EQ(entries.size(), 1500u);
+  for (uint64_t i = 0; i < entries.size(); ++i) EXPECT_EQ(entries[i].id, (RecordId{i + 1, 0}));
+  EXPECT_EQ(log->length(), 1500u);
+  EXPECT_EQ(log->last_id(), (RecordId{1500, 0}));
+  EXPECT_EQ(log->entries_added(), 2500u);
+  EXPECT_EQ(log->max_deleted_id(), (RecordId{2000, 0}));
+}
+
+TEST_F(LogTest, MetadataBelowDeletedEntriesInTheTailSegmentOnly) {
+  {
+    auto log = Create();
+    Fill(*log, 1, 5);
+    ASSERT_TRUE(*log->Delete({4, 0}));
+    ASSERT_TRUE(*log->Delete({5, 0}));
+    // 3-0 is live: refused below it, accepted between it and the deleted ones.
+    EXPECT_TRUE(absl::IsFailedPrecondition(log->SetMetadata({2, 0}, 5, {})));
+    ASSERT_TRUE(log->SetMetadata({3, 1}, 5, {5, 0}).ok());
+    EXPECT_EQ(log->length(), 3u);
+    ASSERT_TRUE(AppendEntry(*log, {4, 0}, {{"again", "x"}}).ok());
+  }
+  auto log = Reopen();
+  const std::vector<Entry> entries = ReadAll(*log);
+  ASSERT_EQ(entries.size(), 4u);
+  EXPECT_EQ(entries[3], (Entry{{4, 0}, {{"again", "x"}}}));
+  EXPECT_EQ(log->length(), 4u);
+  EXPECT_EQ(log->entries_added(), 6u);
 }
 
 TEST_F(LogTest, MetadataBelowTheRecordsOfAnEmptyLogDropsEverySegment) {
