@@ -12,8 +12,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
+
+#include "engine/base/file.h"
 
 namespace runnel::log {
 
@@ -51,11 +54,18 @@ class EntryView {
   // Yields the next (field, value) pair; false after the last one.
   bool Next(std::string_view* field, std::string_view* value);
 
+  // The mapping the fields and values point into, when a scan of the log
+  // made this view (null otherwise): holding it keeps them readable, and
+  // unchanged, after the visit (a zero-copy reply sends them from there).
+  const std::shared_ptr<const base::MappedFile>* mapping() const { return mapping_; }
+  void set_mapping(const std::shared_ptr<const base::MappedFile>* mapping) { mapping_ = mapping; }
+
  private:
   std::string_view names_;   // kEntry payload after its count
   std::string_view values_;  // kEntrySameFields payload after its back_offset; unused otherwise
   bool same_fields_;
   uint64_t field_count_ = 0;
+  const std::shared_ptr<const base::MappedFile>* mapping_ = nullptr;
 };
 
 }  // namespace runnel::log

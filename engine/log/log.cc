@@ -111,6 +111,12 @@ absl::Status Log::LoadSegments(RecoveryReport* report) {
   ASSIGN_OR_RETURN(std::vector<std::string> names, base::ListDirectory(directory_));
   std::sort(names.begin(), names.end());  // fixed-width hex names sort by base ID
   for (const std::string& name : names) {
+    if (name.ends_with(kTruncatingSuffix)) {
+      // A truncation (Segment::TruncateAfter) cut short before its rename:
+      // the segment itself is intact.
+      RETURN_IF_ERROR(base::RemoveFile(base::StrCat(directory_, "/", name)));
+      continue;
+    }
     const std::optional<RecordId> base_id = ParseSegmentFileName(name);
     if (!base_id.has_value()) continue;
     std::string path = base::StrCat(directory_, "/", name);

@@ -81,6 +81,7 @@ absl::StatusOr<bool> Log::ScanSegment(size_t i, RecordId from, RecordId to, Scan
   auto visit = [&](const RecordView& record) -> absl::StatusOr<bool> {
     if (!IsLive(record.id)) return true;
     ASSIGN_OR_RETURN(EntryView entry, segment.EntryAt(*mapping, record));
+    entry.set_mapping(&mapping);
     return visitor(record.id, entry);
   };
 

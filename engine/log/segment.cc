@@ -153,15 +153,23 @@ absl::Status Segment::TruncateAfter(RecordId last_kept) {
     if (result.outcome != ReadOutcome::kRecord || result.record.id > last_kept) break;
     cut = result.record.end();
   }
-  // Zeroed and synced now, not in a later batch: the caller forgets the
-  // records' tombstones next, and a crash must not find them without either.
-  std::memset(mapping_->mutable_data() + cut, 0, end_offset_ - cut);
-  RETURN_IF_ERROR(mapping_->Sync(cut, end_offset_ - cut));
-  const uint64_t synced = std::min(synced_offset_, cut);
+  // Replies being sent may point into this mapping (zero-copy), so its bytes
+  // never change: the kept records go to a new file, renamed over this one;
+  // the old file lives on, unlinked, while a reply maps it. Durable before
+  // returning: the caller forgets the removed records' tombstones next, and
+  // a crash must find the records hidden or gone, never visible.
+  const std::string fresh = base::StrCat(path_, kTruncatingSuffix);
+  RETURN_IF_ERROR(base::RemoveFile(fresh));  // a leftover of an earlier attempt
+  ASSIGN_OR_RETURN(std::shared_ptr<base::MappedFile> copy, base::MappedFile::Create(fresh, header_.capacity));
+  std::memcpy(copy->mutable_data(), data.data(), cut);
+  RETURN_IF_ERROR(copy->Sync(0, cut));
+  RETURN_IF_ERROR(base::RenamePath(fresh, path_));
+  RETURN_IF_ERROR(base::SyncDirectory(path_.substr(0, path_.rfind('/'))));
+  mapping_ = std::move(copy);
+  prefaulted_end_ = 0;
+  cache_->Touch(this);
   scanned_ = false;
-  RETURN_IF_ERROR(Scan(ScanMode::kTail, nullptr));
-  synced_offset_ = synced;  // records before the cut may still await their sync
-  return absl::OkStatus();
+  return Scan(ScanMode::kTail, nullptr);  // everything kept is synced: the copy was
 }
 
 absl::Status Segment::RestoreCapacity(RecoveryReport* report) {

@@ -20,6 +20,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,6 +36,10 @@
 namespace runnel::log {
 
 class MappingCache;
+
+// A segment file being rewritten by Segment::TruncateAfter; one left by a
+// crash is removed when the log loads its segments.
+inline constexpr std::string_view kTruncatingSuffix = ".truncating";
 
 struct SegmentHeader {
   RecordId base_id;            // the ID of its first record
@@ -83,9 +88,11 @@ class Segment {
   // (the caller rolls to a new segment). Requires scanned() and appendable.
   absl::StatusOr<bool> Append(RecordId id, std::span<const FieldValue> fields);
   // Removes the records with IDs above `last_kept` (XSETID lowering the last
-  // ID below entries deleted from the end): their bytes are zeroed and
-  // synced before it returns, and the segment rescanned. Requires scanned(),
-  // appendable and no damage. The caller keeps at least one record.
+  // ID below entries deleted from the end): the records kept are copied to
+  // "<path>.truncating", synced, and renamed over the file, so bytes a reply
+  // still references in the old mapping never change; the segment is then
+  // rescanned. Requires scanned(), appendable and no damage. The caller keeps
+  // at least one record.
   absl::Status TruncateAfter(RecordId last_kept);
   // The bytes a record of `fields` takes at most (without same-fields savings).
   static uint64_t MaxRecordSize(std::span<const FieldValue> fields);

@@ -42,7 +42,13 @@ void ReplyEntry(resp::ReplyBuilder& reply, stream::StreamId id, log::EntryView& 
   std::string_view field, value;
   while (entry.Next(&field, &value)) {
     reply.Bulk(field);
-    reply.Bulk(value);
+    // A large value is sent from the segment's mapping, not copied: the
+    // reply holds the mapping until it is sent (docs/architecture.md).
+    if (value.size() >= resp::ReplyBuilder::kReferenceBytes && entry.mapping() != nullptr) {
+      reply.BulkReferenced(value, *entry.mapping());
+    } else {
+      reply.Bulk(value);
+    }
   }
 }
 

@@ -11,7 +11,10 @@ OutputBuffer::Block& OutputBuffer::WritableTail(size_t want) {
     if (tail.owned && tail.capacity - tail.end >= want) return tail;
   }
   Block block;
-  if (want <= kBlockSize) {
+  if (!blocks_.empty() && !blocks_.back().owned && want <= kSmallBlockSize) {
+    block.owned = std::make_unique<char[]>(kSmallBlockSize);
+    block.capacity = kSmallBlockSize;
+  } else if (want <= kBlockSize) {
     block.owned = spare_ ? std::move(spare_) : std::make_unique<char[]>(kBlockSize);
     block.capacity = kBlockSize;
   } else {
@@ -44,12 +47,19 @@ void OutputBuffer::Append(std::string_view bytes) {
 
 void OutputBuffer::AppendShared(std::shared_ptr<const std::string> frame) {
   if (!frame || frame->empty()) return;
+  const std::string_view bytes = *frame;
+  AppendReferenced(bytes, std::move(frame));
+  memory_bytes_ += bytes.size();  // heap that stays alive while we hold it
+  blocks_.back().capacity = bytes.size();
+}
+
+void OutputBuffer::AppendReferenced(std::string_view bytes, std::shared_ptr<const void> owner) {
+  if (bytes.empty()) return;
   Block block;
-  block.capacity = frame->size();
-  block.end = frame->size();
-  size_ += frame->size();
-  memory_bytes_ += frame->size();  // the frame stays alive while we hold it
-  block.shared = std::move(frame);
+  block.referenced = bytes.data();
+  block.owner = std::move(owner);
+  block.end = bytes.size();
+  size_ += bytes.size();
   blocks_.push_back(std::move(block));
 }
 
@@ -82,7 +92,7 @@ void OutputBuffer::ConsumeSent(size_t n) {
       head.begin = head.end = 0;
       break;
     }
-    memory_bytes_ -= head.capacity;
+    memory_bytes_ -= head.capacity;  // a referenced block: 0, or a shared frame's size
     if (head.owned && head.capacity == kBlockSize && !spare_) spare_ = std::move(head.owned);
     blocks_.pop_front();
   }

@@ -5,7 +5,8 @@
 // the loop may have a send in flight that points into the filled part of a
 // block while new replies are appended after it. Large appends get a block of
 // their own; a frame shared by many receivers (pub/sub fan-out) is referenced,
-// not copied.
+// not copied, and so are large values read from a segment mapping (zero-copy
+// replies): such a block points into memory its owner keeps alive.
 //
 //   blocks_:  [ sent | unsent ]  [ unsent ]  [ shared frame ]  [ unsent | free ]
 //               ^head_offset_                                         ^tail
@@ -37,6 +38,10 @@ class OutputBuffer {
   // Queues a reference to an immutable frame (for example one pub/sub message
   // delivered to many subscribers); the frame lives until it has been sent.
   void AppendShared(std::shared_ptr<const std::string> frame);
+  // Queues a reference to `bytes`, which `owner` keeps alive and unchanged
+  // until they are sent (a segment's mapping: stream entries are immutable).
+  // Not counted in memory_bytes(): it is not heap the connection holds.
+  void AppendReferenced(std::string_view bytes, std::shared_ptr<const void> owner);
 
   // Bytes appended and not yet confirmed sent.
   size_t size() const { return size_; }
@@ -56,13 +61,18 @@ class OutputBuffer {
 
  private:
   struct Block {
-    std::unique_ptr<char[]> owned;               // null for shared frames
-    std::shared_ptr<const std::string> shared;   // null for owned blocks
-    size_t capacity = 0;
+    std::unique_ptr<char[]> owned;         // null for referenced blocks
+    const char* referenced = nullptr;      // bytes `owner` keeps alive
+    std::shared_ptr<const void> owner;     // null for owned blocks
+    size_t capacity = 0;  // owned: bytes allocated; referenced: heap counted in memory_bytes_
     size_t begin = 0;  // first unsent byte
     size_t end = 0;    // one past the last written byte
-    const char* data() const { return owned ? owned.get() : shared->data(); }
+    const char* data() const { return owned ? owned.get() : referenced; }
   };
+  // An owned block after a referenced one starts this small: a reply of many
+  // referenced values interleaves them with a few framing bytes each (an
+  // XRANGE entry's ID, array headers and the next value's length: ~50).
+  static constexpr size_t kSmallBlockSize = 128;
 
   Block& WritableTail(size_t want);
 

@@ -185,6 +185,14 @@ void ReplyBuilder::Bulk(std::string_view s) {
   AppendBulk(*out_, s);
 }
 
+void ReplyBuilder::BulkReferenced(std::string_view s, const std::shared_ptr<const void>& owner) {
+  if (muted_) return;
+  if (s.size() < kReferenceBytes || owner == nullptr) return AppendBulk(*out_, s);
+  Header('$', static_cast<int64_t>(s.size()));
+  out_->AppendReferenced(s, owner);
+  out_->Append("\r\n");
+}
+
 void ReplyBuilder::NullBulk() {
   if (muted_) return;
   out_->Append(resp3() ? std::string_view("_\r\n") : std::string_view("$-1\r\n"));

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <string_view>
 
 #include "server/io/output_buffer.h"
@@ -45,6 +46,12 @@ class ReplyBuilder {
   void Error(std::string_view text);
   void Integer(int64_t v);                // :v
   void Bulk(std::string_view s);          // $len\r\ns\r\n
+  // Bulk(s), but a value of kReferenceBytes or more is queued by reference,
+  // not copied: `owner` must keep its bytes alive and unchanged (a segment
+  // mapping holding a stream entry). Below that, copying is cheaper than the
+  // extra output block and iovec.
+  static constexpr size_t kReferenceBytes = 4096;
+  void BulkReferenced(std::string_view s, const std::shared_ptr<const void>& owner);
   void NullBulk();                        // RESP2 $-1, RESP3 _
   void NullArray();                       // RESP2 *-1, RESP3 _
   void Array(size_t n);                   // *n, then n replies

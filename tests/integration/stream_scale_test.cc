@@ -11,7 +11,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
 
 #include "tests/integration/stream_test_support.h"
 
@@ -129,6 +131,55 @@ TEST_P(StreamScaleTest, ARestartOverAThousandStreamsAnswersPingAtOnce) {
   std::printf("PING answered %lld ms after start over 1,000 streams\n",
               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count()));
   std::filesystem::remove_all(pattern);
+}
+
+}  // namespace
+}  // namespace runnel::testing
+
+namespace runnel::testing {
+namespace {
+
+// The omem= of the CLIENT LIST line of the client named `name`, or -1.
+int64_t OutputMemoryOf(RespClient& observer, const std::string& name) {
+  const RespValue list = observer.Run({"CLIENT", "LIST"});
+  std::istringstream lines(list.str);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.find(" name=" + name + " ") == std::string::npos) continue;
+    const size_t at = line.find(" omem=");
+    if (at != std::string::npos) return std::stoll(line.substr(at + 6));
+  }
+  return -1;
+}
+
+// A large reply is not a second copy of the data: values of 4 KiB and more
+// are sent from the segment mappings (zero-copy), so a client that has not
+// read a 6 MB XRANGE reply holds a few KiB of output buffer, not 6 MB, and
+// still receives every byte right, even after the entries are deleted and
+// trimmed away meanwhile.
+TEST_P(StreamScaleTest, LargeValuesAreSentFromTheMappingNotCopied) {
+  std::string value(64 * 1024, 'x');
+  for (size_t i = 0; i < value.size(); i += 97) value[i] = static_cast<char>('a' + i % 26);
+  Fill("big", 96, value);  // 6 MB
+  std::unique_ptr<RespClient> reader = Connect();
+  ASSERT_THAT(reader->Run({"CLIENT", "SETNAME", "reader"}), IsSimple("OK"));
+  reader->Send({"XRANGE", "big", "-", "+"});
+  // The socket buffers take a few hundred KiB; the rest waits in the server.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const int64_t omem = OutputMemoryOf(*client_, "reader");
+  EXPECT_GE(omem, 0);
+  EXPECT_LT(omem, 256 * 1024) << "the reply's values were copied into the output buffer";
+  // The entries go away before the reply is read: the mapping lives on.
+  ASSERT_THAT(Run({"XTRIM", "big", "MAXLEN", "0"}), IsInt(96));
+  ASSERT_THAT(Run({"DEL", "big"}), IsInt(1));
+  std::optional<RespValue> reply = reader->Read(std::chrono::seconds(30));
+  ASSERT_TRUE(reply.has_value());
+  const Entries entries = ToEntries(*reply);
+  ASSERT_EQ(entries.size(), 96u);
+  for (const Entry& entry : entries) {
+    ASSERT_EQ(entry.second.size(), 2u);
+    ASSERT_EQ(entry.second[1], value) << entry.first;
+  }
 }
 
 }  // namespace

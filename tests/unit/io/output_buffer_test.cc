@@ -19,7 +19,7 @@ namespace {
 constexpr size_t kBlock = OutputBuffer::kBlockSize;
 
 // Everything PrepareSend() describes, concatenated.
-std::string Pending(const OutputBuffer& out, int max_iov = 1024) {
+std::string Pending(const OutputBuffer& out, int max_iov = 1 << 16) {
   std::vector<iovec> iov(static_cast<size_t>(max_iov));
   int n = out.PrepareSend(iov.data(), max_iov);
   std::string bytes;
@@ -278,6 +278,36 @@ TEST(OutputBufferTest, MatchesAStringModelUnderRandomUse) {
     ASSERT_EQ(out.size(), model.size());
   }
   EXPECT_EQ(Pending(out), model);
+}
+
+}  // namespace
+}  // namespace runnel::io
+
+namespace runnel::io {
+namespace {
+
+// A referenced block is sent from its owner's memory, not copied, and holds
+// the owner until sent; the framing around it packs into one small block.
+TEST(OutputBufferTest, ReferencedBytesAreSentInPlaceAndKeepTheirOwnerAlive) {
+  OutputBuffer out;
+  auto owner = std::make_shared<const std::string>(std::string(10000, 'v'));
+  std::weak_ptr<const std::string> watch = owner;
+  out.Append("$10000\r\n");
+  out.AppendReferenced(*owner, owner);
+  out.Append("\r\n");
+  const char* value = owner->data();
+  owner.reset();
+  ASSERT_FALSE(watch.expired());
+  iovec iov[8];
+  ASSERT_EQ(out.PrepareSend(iov, 8), 3);
+  EXPECT_EQ(iov[1].iov_base, value);  // the owner's bytes themselves
+  EXPECT_EQ(iov[1].iov_len, 10000u);
+  // Only the owned blocks count as the connection's memory.
+  EXPECT_EQ(out.memory_bytes(), OutputBuffer::kBlockSize + 128);
+  EXPECT_EQ(Pending(out), "$10000\r\n" + std::string(10000, 'v') + "\r\n");
+  out.ConsumeSent(8 + 10000);
+  EXPECT_TRUE(watch.expired());
+  EXPECT_EQ(Pending(out), "\r\n");
 }
 
 }  // namespace
