@@ -25,16 +25,8 @@ cmake --preset release -DRUNNEL_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release --target runnel-server group_drain -j"$(nproc)" >/tmp/group-drain-build.log 2>&1 ||
   { cat /tmp/group-drain-build.log; exit 1; }
 drain=build/release/bench/group_drain
-
-workdir=$(mktemp -d "${RUNNEL_BENCH_DIR:-/tmp}/group-drain-XXXXXX")
-cleanup() {
-  [ -f "$workdir/pids" ] && xargs -r kill <"$workdir/pids" 2>/dev/null || true
-  sleep 0.2
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-
-. bench/compare/server_helpers.sh
+. bench/compare/server_helpers.sh  # the scripts run from the repository root
+bench_workdir group-drain
 
 payload=$(printf 'p%.0s' $(seq 1 100))
 

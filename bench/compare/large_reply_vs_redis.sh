@@ -18,14 +18,8 @@ value_kib="${2:-64}"
 cmake --preset release -DRUNNEL_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release --target runnel-server -j"$(nproc)" >/tmp/large-reply-build.log 2>&1 ||
   { cat /tmp/large-reply-build.log; exit 1; }
-workdir=$(mktemp -d "${RUNNEL_BENCH_DIR:-/tmp}/large-reply-XXXXXX")
-cleanup() {
-  [ -f "$workdir/pids" ] && xargs -r kill <"$workdir/pids" 2>/dev/null || true
-  sleep 0.2
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-. bench/compare/server_helpers.sh
+. bench/compare/server_helpers.sh  # the scripts run from the repository root
+bench_workdir large-reply
 
 echo "| server | RssAnon growth, reply unread | server CPU | reading the reply |"
 echo "|---|---:|---:|---:|"

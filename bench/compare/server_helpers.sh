@@ -48,3 +48,16 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # rss_kb PID FIELD: a /proc/PID/status memory field in KiB (VmRSS, RssAnon...).
 rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+
+# bench_workdir PREFIX: a scratch directory in $workdir, under
+# $RUNNEL_BENCH_DIR (default /tmp), removed at exit together with every
+# server start_server started.
+bench_workdir() {
+  workdir=$(mktemp -d "${RUNNEL_BENCH_DIR:-/tmp}/$1-XXXXXX")
+  trap bench_cleanup EXIT
+}
+bench_cleanup() {
+  [ -f "$workdir/pids" ] && xargs -r kill <"$workdir/pids" 2>/dev/null || true
+  sleep 0.2
+  rm -rf "$workdir"
+}

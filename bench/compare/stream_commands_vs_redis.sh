@@ -24,17 +24,8 @@ clients=50
 
 cmake --preset release -DRUNNEL_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release --target runnel-server -j"$(nproc)" >/dev/null
-
-workdir=$(mktemp -d "${RUNNEL_BENCH_DIR:-/tmp}/stream-commands-XXXXXX")
-# Servers start inside $(...) subshells, so their pids go to a file.
-cleanup() {
-  [ -f "$workdir/pids" ] && xargs -r kill <"$workdir/pids" 2>/dev/null || true
-  sleep 0.2
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-
 . bench/compare/server_helpers.sh  # the scripts run from the repository root
+bench_workdir stream-commands
 
 payload=$(printf 'p%.0s' $(seq 1 100))  # 100 bytes
 
