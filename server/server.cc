@@ -66,6 +66,7 @@ Server::Server(config::ServerConfig config)
   RegisterPendingCommands(commands_);
   RegisterStreamGroupReadCommands(commands_);
   RegisterClaimCommands(commands_);
+  RegisterPubSubCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
     // A stream that leaves its key wakes the clients blocked on it.
@@ -231,8 +232,22 @@ void Server::OnClose(io::ConnectionId id) {
   RUNNEL_LOG_VERBOSE("Client closed connection id=%d addr=%s", conn->client_id(),
                      conn->peer().address);
   if (conn->block.active) UnblockClient(*conn);
+  // Every subscription goes at once, whatever closed the connection
+  // (disconnect, QUIT, CLIENT KILL, a limit).
+  pubsub_.RemoveSubscriber(SubscriberOf(*conn));
   connections_[id.slot].reset();
   --connection_count_;
+}
+
+void Server::DeliverShared(Connection& conn, std::shared_ptr<const std::string> frame) {
+  if (conn.close_requested) return;
+  stats_.total_net_output_bytes += frame->size();
+  conn.output().AppendShared(std::move(frame));
+  // Output held for a group commit (appendfsync always) is sent by
+  // ReleaseSyncedReplies, after the fsync: flushing here would send the held
+  // reply early.
+  if (conn.sync_epoch > storage_->scheduler().completed_epoch()) return;
+  loop_->Flush(conn.id());
 }
 
 void Server::OnErrorReply(std::string_view text) { stats_.CountError(text); }
@@ -325,8 +340,9 @@ void Server::CloseIdleClients(absl::Time now) {
   if (config_.timeout <= 0) return;
   absl::Duration limit = absl::Seconds(config_.timeout);
   for (auto& conn : connections_) {
-    // A blocked client waits by request; its own timeout ends the wait.
-    if (conn && !conn->block.active && now - conn->last_interaction > limit) {
+    // A blocked client waits by request; its own timeout ends the wait. A
+    // subscriber is quiet by nature and is never idle, as in Redis.
+    if (conn && !conn->block.active && !IsSubscribed(*conn) && now - conn->last_interaction > limit) {
       RUNNEL_LOG_VERBOSE("Closing idle client id=%d", conn->client_id());
       loop_->Close(conn->id(), io::CloseMode::kNow);
     }

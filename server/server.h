@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "engine/keyspace/keyspace.h"
+#include "engine/pubsub/pubsub.h"
 #include "server/blocking/blocked_keys.h"
 #include "server/command/command_table.h"
 #include "server/config/config_schema.h"
@@ -87,6 +88,26 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // Starts a graceful shutdown: stop accepting, flush replies, sync, exit 0.
   void RequestShutdown(std::string_view reason);
 
+  // --- pub/sub ---
+  pubsub::PubSub& pubsub() { return pubsub_; }
+  // A connection's id in the pub/sub registries: its loop slot and the
+  // slot's generation, so a message for a closed client whose slot was
+  // reused finds no one.
+  static pubsub::SubscriberId SubscriberOf(const Connection& conn) {
+    return static_cast<uint64_t>(conn.id().slot) << 32 | conn.id().generation;
+  }
+  Connection* FindSubscriber(pubsub::SubscriberId subscriber) {
+    return FindConnection({static_cast<uint32_t>(subscriber >> 32), static_cast<uint32_t>(subscriber)});
+  }
+  // Subscribed to at least one channel or pattern (Redis's CLIENT_PUBSUB).
+  bool IsSubscribed(const Connection& conn) const {
+    return pubsub_.SubscriptionCount(SubscriberOf(conn)) > 0;
+  }
+  // Queues a frame encoded once for many receivers on `conn` and has the
+  // loop send it this turn. A client closing after its last reply (QUIT)
+  // gets nothing more, as in Redis.
+  void DeliverShared(Connection& conn, std::shared_ptr<const std::string> frame);
+
   // --- blocking commands (server_blocking.cc) ---
   // Called by a blocking command that cannot answer yet: `conn` waits on
   // `keys` (of its database) until one is written, when `command` runs again
@@ -150,6 +171,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   uint64_t next_client_id_ = 1;
   size_t blocked_clients_ = 0;
   blocking::BlockedKeys blocked_keys_;
+  pubsub::PubSub pubsub_;
   // Deadlines of blocked clients with a timeout, soonest first.
   std::multimap<absl::Time, io::ConnectionId> block_deadlines_;
   // Clients whose wait ended; their pipelined input runs in BeforeSleep,

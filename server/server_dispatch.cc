@@ -1,12 +1,14 @@
 // Server::Execute: the path of one command from parsed arguments to a reply.
 //
-//   resolve (name, subcommand, arity) -> authenticated? -> in MULTI? queue
+//   resolve (name, subcommand, arity) -> authenticated? -> RESP2 subscriber?
+//   -> in MULTI? queue
 //   -> CLIENT REPLY mode -> handler -> counters
 //
 // Every rejection goes through Reject(), which also marks an open MULTI as
 // aborted, as Redis's flagTransaction does.
 #include <chrono>
 
+#include "engine/base/strings.h"
 #include "server/command/command_context.h"
 #include "server/resp/error_text.h"
 #include "server/server.h"
@@ -71,6 +73,16 @@ Connection::Next Server::Execute(Connection& conn, std::span<const std::string_v
 
   if (!conn.authenticated && !(spec.flags & command::kNoAuth)) {
     return Reject(conn, &command, resp::kNoAuth);
+  }
+  // RESP2 has one stream of replies, which a subscriber reads as messages;
+  // RESP3 tells pushes apart, so there any command runs. EXEC runs its whole
+  // queue even after a queued SUBSCRIBE, as Redis checks only on arrival.
+  if (!conn.reply().resp3() && !conn.in_exec && !(spec.flags & command::kSubscribedContext) &&
+      IsSubscribed(conn)) {
+    return Reject(conn, &command,
+                  base::StrCat("ERR Can't execute '", command.full_name,
+                               "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+                               "this context"));
   }
   if (conn.transaction.active && !(spec.flags & command::kTransactionControl)) {
     if (spec.flags & command::kNoMulti) return Reject(conn, &command, resp::kNotAllowedInMulti);

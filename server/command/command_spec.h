@@ -33,6 +33,10 @@ enum CommandFlag : uint32_t {
   // Runnel-internal, not printed: the command is one of those a client in
   // MULTI runs at once instead of queuing (EXEC, DISCARD, MULTI, QUIT, RESET).
   kTransactionControl = 1u << 30,
+  // Runnel-internal, not printed: a RESP2 client subscribed to a channel or
+  // pattern may run the command ((P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING,
+  // QUIT, RESET); anything else is refused, as Redis's processCommand does.
+  kSubscribedContext = 1u << 29,
 };
 
 // ACL categories (@read, @write, ...), as COMMAND INFO prints them.

@@ -19,16 +19,17 @@ namespace {
 using command::ArgCursor;
 using command::CommandContext;
 
-// CLIENT LIST / KILL TYPE: Runnel has only normal clients (no replicas yet);
-// pub/sub clients join with #6.
+// CLIENT LIST / KILL TYPE: Runnel has normal and pub/sub clients (no
+// replicas yet).
 bool IsKnownClientType(std::string_view type) {
   return base::EqualsIgnoreCase(type, "normal") || base::EqualsIgnoreCase(type, "master") ||
          base::EqualsIgnoreCase(type, "replica") || base::EqualsIgnoreCase(type, "slave") ||
          base::EqualsIgnoreCase(type, "pubsub");
 }
 
-bool HasType(const Connection& conn, std::string_view type) {
-  return base::EqualsIgnoreCase(type, "normal");
+// A client subscribed to anything is of type pubsub, as Redis's getClientType.
+bool HasType(const Server& server, const Connection& conn, std::string_view type) {
+  return base::EqualsIgnoreCase(type, server.IsSubscribed(conn) ? "pubsub" : "normal");
 }
 
 void ClientId(CommandContext& ctx) { ctx.reply().Integer(static_cast<int64_t>(ctx.conn.client_id())); }
@@ -96,9 +97,9 @@ void ClientList(CommandContext& ctx) {
   }
   std::string text;
   for (Connection* conn : ctx.server.ConnectionsById()) {
-    if (!type.empty() && !HasType(*conn, type)) continue;
+    if (!type.empty() && !HasType(ctx.server, *conn, type)) continue;
     if (!ids.empty() && std::find(ids.begin(), ids.end(), conn->client_id()) == ids.end()) continue;
-    AppendClientDescription(*conn, absl::Now(), text);
+    AppendClientDescription(*conn, ctx.server.pubsub(), absl::Now(), text);
     text.push_back('\n');
   }
   ctx.reply().Verbatim("txt", text);
@@ -106,7 +107,7 @@ void ClientList(CommandContext& ctx) {
 
 void ClientInfo(CommandContext& ctx) {
   std::string text;
-  AppendClientDescription(ctx.conn, absl::Now(), text);
+  AppendClientDescription(ctx.conn, ctx.server.pubsub(), absl::Now(), text);
   text.push_back('\n');
   ctx.reply().Verbatim("txt", text);
 }
@@ -118,9 +119,9 @@ struct KillFilter {
   std::optional<int64_t> max_age;
   bool skip_me = true;
 
-  bool Matches(const Connection& conn, const Connection& caller, absl::Time now) const {
+  bool Matches(const Server& server, const Connection& conn, const Connection& caller, absl::Time now) const {
     if (id && conn.client_id() != *id) return false;
-    if (!type.empty() && !HasType(conn, type)) return false;
+    if (!type.empty() && !HasType(server, conn, type)) return false;
     if (!user.empty() && user != "default") return false;
     if (!addr.empty() && conn.peer().address != addr) return false;
     if (!laddr.empty() && conn.peer().local_address != laddr) return false;
@@ -205,7 +206,7 @@ void ClientKill(CommandContext& ctx) {
   if (!ParseKillFilter(ctx, filter)) return;
   std::vector<Connection*> victims;
   for (Connection* conn : ctx.server.ConnectionsById()) {
-    if (filter.Matches(*conn, ctx.conn, now)) victims.push_back(conn);
+    if (filter.Matches(ctx.server, *conn, ctx.conn, now)) victims.push_back(conn);
   }
   ctx.reply().Integer(static_cast<int64_t>(victims.size()));
   for (Connection* conn : victims) ctx.server.KillClient(*conn, ctx.conn);

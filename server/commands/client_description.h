@@ -13,7 +13,12 @@
 namespace runnel {
 
 class Connection;
+namespace pubsub {
+class PubSub;
+}  // namespace pubsub
 
-void AppendClientDescription(const Connection& conn, absl::Time now, std::string& out);
+// `pubsub` gives the sub= and psub= counts and the P flag.
+void AppendClientDescription(const Connection& conn, const pubsub::PubSub& pubsub, absl::Time now,
+                             std::string& out);
 
 }  // namespace runnel

@@ -22,6 +22,14 @@ void Ping(CommandContext& ctx) {
     ctx.reply().Error("ERR wrong number of arguments for 'ping' command");
     return;
   }
+  if (!ctx.reply().resp3() && ctx.server.IsSubscribed(ctx.conn)) {
+    // A RESP2 subscriber reads every frame as a message: Redis answers in
+    // that shape, ["pong", <argument or "">].
+    ctx.reply().Array(2);
+    ctx.reply().Bulk("pong");
+    ctx.reply().Bulk(ctx.argc() == 2 ? ctx.arg(1) : std::string_view(""));
+    return;
+  }
   if (ctx.argc() == 1) {
     ctx.reply().SimpleString("PONG");
   } else {
@@ -157,6 +165,8 @@ void Select(CommandContext& ctx) {
 void Reset(CommandContext& ctx) {
   Connection& conn = ctx.conn;
   conn.transaction = Transaction{};
+  // Subscriptions go silently: no unsubscribe frames, only +RESET.
+  ctx.server.pubsub().RemoveSubscriber(Server::SubscriberOf(conn));
   conn.db = 0;
   conn.name.clear();
   conn.reply_mode = ReplyMode::kOn;
@@ -174,7 +184,7 @@ constexpr uint32_t kConnectionAcl = command::kAclFast | command::kAclConnection;
 }  // namespace
 
 void RegisterConnectionCommands(command::CommandTable& table) {
-  table.Register({.name = "ping", .arity = -1, .flags = command::kFast,
+  table.Register({.name = "ping", .arity = -1, .flags = command::kFast | command::kSubscribedContext,
                   .acl_categories = kConnectionAcl,
                   .doc = {"Returns the server's liveliness response.", "1.0.0", "connection", "O(1)"},
                   .handler = Ping});
@@ -183,7 +193,7 @@ void RegisterConnectionCommands(command::CommandTable& table) {
                   .doc = {"Returns the given string.", "1.0.0", "connection", "O(1)"},
                   .handler = Echo});
   table.Register({.name = "quit", .arity = -1,
-                  .flags = kSessionFlags | command::kTransactionControl,
+                  .flags = kSessionFlags | command::kTransactionControl | command::kSubscribedContext,
                   .acl_categories = kConnectionAcl,
                   .doc = {"Closes the connection.", "1.0.0", "connection", "O(1)"},
                   .handler = Quit});
@@ -202,7 +212,7 @@ void RegisterConnectionCommands(command::CommandTable& table) {
                   .doc = {"Changes the selected database.", "1.0.0", "connection", "O(1)"},
                   .handler = Select});
   table.Register({.name = "reset", .arity = 1,
-                  .flags = kSessionFlags | command::kTransactionControl,
+                  .flags = kSessionFlags | command::kTransactionControl | command::kSubscribedContext,
                   .acl_categories = kConnectionAcl,
                   .doc = {"Resets the connection.", "6.2.0", "connection", "O(1)"},
                   .handler = Reset});

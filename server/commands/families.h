@@ -23,5 +23,7 @@ void RegisterGroupCommands(command::CommandTable& table);        // XGROUP XACK
 void RegisterPendingCommands(command::CommandTable& table);      // XPENDING
 void RegisterStreamGroupReadCommands(command::CommandTable& table);  // XREADGROUP
 void RegisterClaimCommands(command::CommandTable& table);        // XCLAIM XAUTOCLAIM
+void RegisterPubSubCommands(command::CommandTable& table);       // SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE
+                                                                 // PUBLISH PUBSUB
 
 }  // namespace runnel

@@ -1,0 +1,38 @@
+#include "server/commands/pubsub_frames.h"
+
+#include <initializer_list>
+
+#include "engine/base/strings.h"
+
+namespace runnel {
+namespace {
+
+// A push (RESP3 '>') or array (RESP2 '*') of bulk strings: the same bytes
+// ReplyBuilder::Push and Bulk write.
+std::shared_ptr<const std::string> Encode(resp::Protocol protocol, std::initializer_list<std::string_view> items) {
+  auto frame = std::make_shared<std::string>();
+  base::StrAppend(frame.get(), protocol == resp::Protocol::kResp3 ? ">" : "*", items.size(), "\r\n");
+  for (std::string_view item : items) base::StrAppend(frame.get(), "$", item.size(), "\r\n", item, "\r\n");
+  return frame;
+}
+
+}  // namespace
+
+std::shared_ptr<const std::string> MessageFrames::For(resp::Protocol protocol, const std::string* pattern) {
+  const int index = protocol == resp::Protocol::kResp3 ? 1 : 0;
+  if (pattern == nullptr) {
+    if (!message_frames_[index]) message_frames_[index] = Encode(protocol, {"message", channel_, message_});
+    return message_frames_[index];
+  }
+  if (pattern != pattern_) {
+    pattern_ = pattern;
+    pattern_frames_[0].reset();
+    pattern_frames_[1].reset();
+  }
+  if (!pattern_frames_[index]) {
+    pattern_frames_[index] = Encode(protocol, {"pmessage", *pattern, channel_, message_});
+  }
+  return pattern_frames_[index];
+}
+
+}  // namespace runnel
