@@ -99,9 +99,10 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   Connection* FindSubscriber(pubsub::SubscriberId subscriber) {
     return FindConnection({static_cast<uint32_t>(subscriber >> 32), static_cast<uint32_t>(subscriber)});
   }
-  // Subscribed to at least one channel or pattern (Redis's CLIENT_PUBSUB).
+  // Subscribed to at least one channel, pattern or shard channel (Redis's
+  // CLIENT_PUBSUB).
   bool IsSubscribed(const Connection& conn) const {
-    return pubsub_.SubscriptionCount(SubscriberOf(conn)) > 0;
+    return pubsub_.TotalSubscriptionCount(SubscriberOf(conn)) > 0;
   }
   // Queues a frame encoded once for many receivers on `conn` and has the
   // loop send it this turn. A client closing after its last reply (QUIT)

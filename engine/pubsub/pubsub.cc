@@ -24,4 +24,11 @@ size_t PubSub::Publish(std::string_view channel, Deliver deliver) const {
   return receivers;
 }
 
+size_t PubSub::ShardPublish(std::string_view channel, Deliver deliver) const {
+  const SubscriptionRegistry::Subscribers* subscribers = shard_channels_.Find(channel);
+  if (subscribers == nullptr) return 0;
+  for (SubscriberId subscriber : *subscribers) deliver(subscriber, nullptr);
+  return subscribers->size();
+}
+
 }  // namespace runnel::pubsub

@@ -62,6 +62,9 @@ struct KeyPositions {
   int first = 0;
   int last = 0;
   int step = 0;
+  // The positions hold shard channels, not keys (SSUBSCRIBE, SPUBLISH): the
+  // key spec says not_key and COMMAND GETKEYS finds none, as in Redis 7.
+  bool not_key = false;
 };
 
 // The text COMMAND DOCS returns.

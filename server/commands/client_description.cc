@@ -13,10 +13,11 @@ void AppendClientDescription(const Connection& conn, const pubsub::PubSub& pubsu
   const pubsub::SubscriberId subscriber = Server::SubscriberOf(conn);
   const size_t channels = pubsub.channels().CountOf(subscriber);
   const size_t patterns = pubsub.patterns().CountOf(subscriber);
+  const size_t shard_channels = pubsub.shard_channels().CountOf(subscriber);
   char flag_chars[5];
   size_t n = 0;
   // Redis's order: P (pub/sub) before x (MULTI) and b (blocked).
-  if (channels + patterns > 0) flag_chars[n++] = 'P';
+  if (channels + patterns + shard_channels > 0) flag_chars[n++] = 'P';
   if (tx.active) flag_chars[n++] = 'x';
   if (conn.block.active) flag_chars[n++] = 'b';
   if (conn.close_requested) flag_chars[n++] = 'c';
@@ -29,7 +30,7 @@ void AppendClientDescription(const Connection& conn, const pubsub::PubSub& pubsu
                   " name=", conn.name, " age=", absl::ToInt64Seconds(now - conn.created_at),
                   " idle=", absl::ToInt64Seconds(now - conn.last_interaction), " flags=", flags,
                   " db=", conn.db);
-  base::StrAppend(&out, " sub=", channels, " psub=", patterns, " ssub=0 multi=", tx.active ? static_cast<int64_t>(tx.queued.size()) : -1,
+  base::StrAppend(&out, " sub=", channels, " psub=", patterns, " ssub=", shard_channels, " multi=", tx.active ? static_cast<int64_t>(tx.queued.size()) : -1,
                   " qbuf=", qbuf, " qbuf-free=", conn.input_capacity() - qbuf,
                   " argv-mem=0 multi-mem=", tx.queued_bytes, " rbs=", conn.input_capacity(),
                   " rbp=", qbuf, " obl=0 oll=0 omem=", omem,

@@ -17,7 +17,7 @@ namespace pubsub {
 class PubSub;
 }  // namespace pubsub
 
-// `pubsub` gives the sub= and psub= counts and the P flag.
+// `pubsub` gives the sub=, psub= and ssub= counts and the P flag.
 void AppendClientDescription(const Connection& conn, const pubsub::PubSub& pubsub, absl::Time now,
                              std::string& out);
 

@@ -118,7 +118,7 @@ void CommandGetKeys(CommandContext& ctx) {
     return;
   }
   const command::KeyPositions& keys = resolution.command->spec->keys;
-  if (keys.first == 0) {
+  if (keys.first == 0 || keys.not_key) {
     ctx.reply().Error("ERR The command has no key arguments");
     return;
   }

@@ -50,9 +50,14 @@ void ReplyKeySpecs(resp::ReplyBuilder& reply, const CommandSpec& spec) {
   reply.Map(3);
   reply.Bulk("flags");
   bool write = spec.flags & command::kWrite;
-  reply.Set(2);
-  reply.SimpleString(write ? "RW" : "RO");
-  reply.SimpleString(write ? "update" : "access");
+  if (spec.keys.not_key) {
+    reply.Set(1);
+    reply.SimpleString("not_key");
+  } else {
+    reply.Set(2);
+    reply.SimpleString(write ? "RW" : "RO");
+    reply.SimpleString(write ? "update" : "access");
+  }
   reply.Bulk("begin_search");
   reply.Map(2);
   reply.Bulk("type");

@@ -24,6 +24,6 @@ void RegisterPendingCommands(command::CommandTable& table);      // XPENDING
 void RegisterStreamGroupReadCommands(command::CommandTable& table);  // XREADGROUP
 void RegisterClaimCommands(command::CommandTable& table);        // XCLAIM XAUTOCLAIM
 void RegisterPubSubCommands(command::CommandTable& table);       // SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE
-                                                                 // PUBLISH PUBSUB
+                                                                 // PUBLISH SSUBSCRIBE SUNSUBSCRIBE SPUBLISH PUBSUB
 
 }  // namespace runnel

@@ -1,9 +1,11 @@
-// Pub/sub family: SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH and
-// PUBSUB (CHANNELS NUMSUB NUMPAT HELP), as Redis 7's pubsub.c.
+// Pub/sub family: SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE PUBLISH,
+// the sharded SSUBSCRIBE SUNSUBSCRIBE SPUBLISH, and PUBSUB (CHANNELS NUMSUB
+// NUMPAT SHARDCHANNELS SHARDNUMSUB HELP), as Redis 7's pubsub.c on a
+// standalone server.
 //
 // Confirmations go to the caller as push frames (arrays in RESP2), one per
-// channel or pattern, each with the caller's running count of channels plus
-// patterns. Messages go to other connections as frames encoded once per
+// channel or pattern, each with the caller's running count: channels plus
+// patterns, or shard channels alone for the sharded commands (Redis 7.0). Messages go to other connections as frames encoded once per
 // PUBLISH (MessageFrames) and shared by every receiver. Which RESP2 commands
 // a subscriber may run is decided by the table (kSubscribedContext) in
 // Server::Execute; disconnects drop subscriptions in Server::OnClose.
@@ -27,15 +29,21 @@ using command::CommandSpec;
 using pubsub::SubscriberId;
 using pubsub::SubscriptionRegistry;
 
-// What differs between channel and pattern subscriptions.
+// What differs between channel, pattern and shard channel subscriptions.
 struct SubscriptionKind {
   SubscriptionRegistry& (pubsub::PubSub::*registry)();
-  std::string_view subscribed;    // "subscribe" / "psubscribe"
-  std::string_view unsubscribed;  // "unsubscribe" / "punsubscribe"
+  // The running count confirmations carry.
+  size_t (pubsub::PubSub::*count)(SubscriberId) const;
+  std::string_view subscribed;    // "subscribe" / "psubscribe" / "ssubscribe"
+  std::string_view unsubscribed;  // "unsubscribe" / "punsubscribe" / "sunsubscribe"
 };
 
-constexpr SubscriptionKind kChannels{&pubsub::PubSub::channels, "subscribe", "unsubscribe"};
-constexpr SubscriptionKind kPatterns{&pubsub::PubSub::patterns, "psubscribe", "punsubscribe"};
+constexpr SubscriptionKind kChannels{&pubsub::PubSub::channels, &pubsub::PubSub::SubscriptionCount, "subscribe",
+                                     "unsubscribe"};
+constexpr SubscriptionKind kPatterns{&pubsub::PubSub::patterns, &pubsub::PubSub::SubscriptionCount, "psubscribe",
+                                     "punsubscribe"};
+constexpr SubscriptionKind kShardChannels{&pubsub::PubSub::shard_channels, &pubsub::PubSub::ShardSubscriptionCount,
+                                          "ssubscribe", "sunsubscribe"};
 
 // One confirmation frame; a null `name` (nothing was subscribed) is nil.
 void ReplyConfirmation(resp::ReplyBuilder& reply, std::string_view kind, const std::string_view* name,
@@ -56,7 +64,7 @@ void SubscribeTo(CommandContext& ctx, const SubscriptionKind& kind) {
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view name = ctx.arg(i);
     (state.*kind.registry)().Add(me, name);
-    ReplyConfirmation(ctx.reply(), kind.subscribed, &name, state.SubscriptionCount(me));
+    ReplyConfirmation(ctx.reply(), kind.subscribed, &name, (state.*kind.count)(me));
   }
 }
 
@@ -68,14 +76,14 @@ void UnsubscribeFrom(CommandContext& ctx, const SubscriptionKind& kind) {
     for (size_t i = 1; i < ctx.argc(); ++i) {
       std::string_view name = ctx.arg(i);
       registry.Remove(me, name);
-      ReplyConfirmation(ctx.reply(), kind.unsubscribed, &name, state.SubscriptionCount(me));
+      ReplyConfirmation(ctx.reply(), kind.unsubscribed, &name, (state.*kind.count)(me));
     }
     return;
   }
   // No argument: leave all of this kind. Each frame carries the count as it
   // was after that one removal, as Redis's one-by-one loop reports it.
   std::vector<std::string> left = registry.RemoveAll(me);
-  size_t count = state.SubscriptionCount(me) + left.size();
+  size_t count = (state.*kind.count)(me) + left.size();
   for (const std::string& name : left) {
     std::string_view view = name;
     ReplyConfirmation(ctx.reply(), kind.unsubscribed, &view, --count);
@@ -88,34 +96,63 @@ void Subscribe(CommandContext& ctx) { SubscribeTo(ctx, kChannels); }
 void Unsubscribe(CommandContext& ctx) { UnsubscribeFrom(ctx, kChannels); }
 void PSubscribe(CommandContext& ctx) { SubscribeTo(ctx, kPatterns); }
 void PUnsubscribe(CommandContext& ctx) { UnsubscribeFrom(ctx, kPatterns); }
+void SUnsubscribe(CommandContext& ctx) { UnsubscribeFrom(ctx, kShardChannels); }
 
-void Publish(CommandContext& ctx) {
-  Server& server = ctx.server;
-  MessageFrames frames(ctx.arg(1), ctx.arg(2));
-  size_t receivers = server.pubsub().Publish(ctx.arg(1), [&](SubscriberId id, const std::string* pattern) {
+void SSubscribe(CommandContext& ctx) {
+  // Redis 7.0 refuses it to a client that must not block, which EXEC makes
+  // every client (SUBSCRIBE and PSUBSCRIBE are let through for history).
+  if (ctx.conn.in_exec) {
+    ctx.reply().Error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    return;
+  }
+  SubscribeTo(ctx, kShardChannels);
+}
+
+// Delivers to every receiver `publish` names; returns the receiver count.
+template <typename PublishFn>
+size_t Deliver(Server& server, MessageFrames& frames, PublishFn&& publish) {
+  return publish([&](SubscriberId id, const std::string* pattern) {
     // Every subscriber is a live connection: OnClose removes a closing
     // connection's subscriptions before its slot can be reused.
     Connection* receiver = server.FindSubscriber(id);
     if (receiver != nullptr) server.DeliverShared(*receiver, frames.For(receiver->reply().protocol(), pattern));
   });
+}
+
+void Publish(CommandContext& ctx) {
+  MessageFrames frames(ctx.arg(1), ctx.arg(2));
+  const pubsub::PubSub& state = ctx.server.pubsub();
+  size_t receivers = Deliver(ctx.server, frames, [&](pubsub::PubSub::Deliver deliver) {
+    return state.Publish(ctx.arg(1), deliver);
+  });
   ctx.reply().Integer(static_cast<int64_t>(receivers));
 }
 
-void PubSubChannels(CommandContext& ctx) {
+void SPublish(CommandContext& ctx) {
+  MessageFrames frames(ctx.arg(1), ctx.arg(2), "smessage");
+  const pubsub::PubSub& state = ctx.server.pubsub();
+  size_t receivers = Deliver(ctx.server, frames, [&](pubsub::PubSub::Deliver deliver) {
+    return state.ShardPublish(ctx.arg(1), deliver);
+  });
+  ctx.reply().Integer(static_cast<int64_t>(receivers));
+}
+
+// PUBSUB CHANNELS / SHARDCHANNELS [pattern].
+void ReplyActiveNames(CommandContext& ctx, const SubscriptionRegistry& registry) {
   if (ctx.argc() > 3) {
     ctx.reply().Error(resp::UnknownSubcommandOrArity(ctx.arg(1), "pubsub"));
     return;
   }
   std::vector<std::string_view> matching;
-  ctx.server.pubsub().channels().ForEachName([&](const std::string& channel, const auto&) {
+  registry.ForEachName([&](const std::string& channel, const auto&) {
     if (ctx.argc() == 2 || pubsub::GlobMatch(ctx.arg(2), channel)) matching.push_back(channel);
   });
   ctx.reply().Array(matching.size());
   for (std::string_view channel : matching) ctx.reply().Bulk(channel);
 }
 
-void PubSubNumSub(CommandContext& ctx) {
-  const SubscriptionRegistry& channels = ctx.server.pubsub().channels();
+// PUBSUB NUMSUB / SHARDNUMSUB [channel ...]: a flat array in RESP3 too.
+void ReplySubscriberCounts(CommandContext& ctx, const SubscriptionRegistry& channels) {
   ctx.reply().Array((ctx.argc() - 2) * 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
     ctx.reply().Bulk(ctx.arg(i));
@@ -123,12 +160,16 @@ void PubSubNumSub(CommandContext& ctx) {
   }
 }
 
+void PubSubChannels(CommandContext& ctx) { ReplyActiveNames(ctx, ctx.server.pubsub().channels()); }
+void PubSubShardChannels(CommandContext& ctx) { ReplyActiveNames(ctx, ctx.server.pubsub().shard_channels()); }
+void PubSubNumSub(CommandContext& ctx) { ReplySubscriberCounts(ctx, ctx.server.pubsub().channels()); }
+void PubSubShardNumSub(CommandContext& ctx) { ReplySubscriberCounts(ctx, ctx.server.pubsub().shard_channels()); }
+
 void PubSubNumPat(CommandContext& ctx) {
   ctx.reply().Integer(static_cast<int64_t>(ctx.server.pubsub().patterns().size()));
 }
 
 void PubSubHelp(CommandContext& ctx) {
-  // Redis 7.0's text, which lists the sharded subcommands too.
   ReplyHelp(ctx.reply(), "pubsub",
             {"CHANNELS [<pattern>]",
              "    Return the currently active channels matching a <pattern> (default: '*').",
@@ -172,6 +213,21 @@ void RegisterPubSubCommands(command::CommandTable& table) {
                           "O(N+M) where N is the number of clients subscribed to the receiving channel and M is "
                           "the total number of subscribed patterns (by any client)."},
                   .handler = Publish});
+  table.Register({.name = "ssubscribe", .arity = -2, .flags = kSubscribeFlags, .acl_categories = kAclPubSub,
+                  .keys = {1, -1, 1, /*not_key=*/true},
+                  .doc = {"Listen for messages published to the given shard channels", "7.0.0", "pubsub",
+                          "O(N) where N is the number of shard channels to subscribe to."},
+                  .handler = SSubscribe});
+  table.Register({.name = "sunsubscribe", .arity = -1, .flags = kSubscribeFlags, .acl_categories = kAclPubSub,
+                  .keys = {1, -1, 1, /*not_key=*/true},
+                  .doc = {"Stop listening for messages posted to the given shard channels", "7.0.0", "pubsub",
+                          "O(N) where N is the number of clients already subscribed to a shard channel."},
+                  .handler = SUnsubscribe});
+  table.Register({.name = "spublish", .arity = 3, .flags = kPubSub | kLoading | kStale | kFast,
+                  .acl_categories = kAclPubSub | kAclFast, .keys = {1, 1, 1, /*not_key=*/true},
+                  .doc = {"Post a message to a shard channel", "7.0.0", "pubsub",
+                          "O(N) where N is the number of clients subscribed to the receiving shard channel."},
+                  .handler = SPublish});
   constexpr uint32_t kIntrospection = kPubSub | kLoading | kStale;
   table.Register(
       {.name = "pubsub",
@@ -193,6 +249,15 @@ void RegisterPubSubCommands(command::CommandTable& table) {
             .doc = {"Get the count of subscribers for channels", "2.8.0", "pubsub",
                     "O(N) for the NUMSUB subcommand, where N is the number of requested channels"},
             .handler = PubSubNumSub},
+           {.name = "shardchannels", .arity = -2, .flags = kIntrospection, .acl_categories = kAclPubSub,
+            .doc = {"List active shard channels", "7.0.0", "pubsub",
+                    "O(N) where N is the number of active shard channels, and assuming constant time pattern "
+                    "matching (relatively short shard channels)."},
+            .handler = PubSubShardChannels},
+           {.name = "shardnumsub", .arity = -2, .flags = kIntrospection, .acl_categories = kAclPubSub,
+            .doc = {"Get the count of subscribers for shard channels", "7.0.0", "pubsub",
+                    "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels"},
+            .handler = PubSubShardNumSub},
        }});
 }
 

@@ -21,7 +21,7 @@ std::shared_ptr<const std::string> Encode(resp::Protocol protocol, std::initiali
 std::shared_ptr<const std::string> MessageFrames::For(resp::Protocol protocol, const std::string* pattern) {
   const int index = protocol == resp::Protocol::kResp3 ? 1 : 0;
   if (pattern == nullptr) {
-    if (!message_frames_[index]) message_frames_[index] = Encode(protocol, {"message", channel_, message_});
+    if (!message_frames_[index]) message_frames_[index] = Encode(protocol, {kind_, channel_, message_});
     return message_frames_[index];
   }
   if (pattern != pattern_) {

@@ -1,5 +1,6 @@
 // Ephemeral pub/sub through the real server: SUBSCRIBE, UNSUBSCRIBE,
-// PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH and PUBSUB, frames byte for byte as
+// PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the sharded SSUBSCRIBE, SUNSUBSCRIBE,
+// SPUBLISH, and PUBSUB, frames byte for byte as
 // redis-server 7 sends them in RESP2 and RESP3, the RESP2 subscribed-mode
 // restrictions, cleanup when a subscriber leaves, ordering and fan-out.
 #include <algorithm>
@@ -235,7 +236,10 @@ TEST_P(PubSubTest, ResetLeavesEverySubscriptionSilently) {
   auto sub = Subscriber({"SUBSCRIBE", "x", "y"});
   sub->Send({"PSUBSCRIBE", "p*"});
   sub->Read();
+  sub->Send({"SSUBSCRIBE", "s"});
+  sub->Read();
   ExpectBytes(*sub, {"RESET"}, "+RESET\r\n");
+  EXPECT_EQ(Show(Run({"PUBSUB", "SHARDNUMSUB", "s"})), "*[s :0]");
   EXPECT_EQ(NumSub("x"), 0);
   EXPECT_EQ(NumSub("y"), 0);
   EXPECT_THAT(Run({"PUBSUB", "NUMPAT"}), IsInt(0));
@@ -259,14 +263,17 @@ TEST_P(PubSubTest, DisconnectQuitAndClientKillDropEverySubscription) {
   auto killed = Subscriber({"PSUBSCRIBE", "g*"});
   killed->Send({"SUBSCRIBE", "gone"});
   killed->Read();
+  killed->Send({"SSUBSCRIBE", "shard"});
+  killed->Read();
   RespValue list = Run({"CLIENT", "LIST", "TYPE", "pubsub"});
-  ASSERT_THAT(list.str, HasSubstr("sub=1 psub=1 "));
+  ASSERT_THAT(list.str, HasSubstr("sub=1 psub=1 ssub=1 "));
   ASSERT_THAT(list.str, HasSubstr("flags=P "));
   std::string id = list.str.substr(3, list.str.find(' ') - 3);
   EXPECT_THAT(Run({"CLIENT", "KILL", "ID", id}), IsInt(1));
   EXPECT_TRUE(killed->WaitForClose());
   EXPECT_TRUE(WaitForNumSub("gone", 0));
   EXPECT_THAT(Run({"PUBSUB", "NUMPAT"}), IsInt(0));
+  EXPECT_THAT(Run({"PUBSUB", "SHARDCHANNELS"}), ArrLen(0));
   EXPECT_THAT(Run({"PUBLISH", "gone", "m"}), IsInt(0));
 }
 
@@ -317,6 +324,79 @@ TEST_P(PubSubTest, ArityAndCommandInfoMatchRedis) {
   ASSERT_THAT(info, ArrLen(2));
   EXPECT_EQ(Show(info.elements[0]).substr(0, 64), "*[subscribe :-2 *[pubsub noscript loading stale] :0 :0 :0 *[@pub");
   EXPECT_EQ(Show(info.elements[1]).substr(0, 62), "*[publish :3 *[pubsub loading stale fast] :0 :0 :0 *[@pubsub @");
+}
+
+TEST_P(PubSubTest, ShardChannelsAreCountedApartAndGetSmessageFrames) {
+  auto sub = Connect();
+  ExpectBytes(*sub, {"SUNSUBSCRIBE"}, "*3\r\n$12\r\nsunsubscribe\r\n$-1\r\n:0\r\n");
+  ExpectBytes(*sub, {"SSUBSCRIBE", "x", "y"},
+              "*3\r\n$10\r\nssubscribe\r\n$1\r\nx\r\n:1\r\n*3\r\n$10\r\nssubscribe\r\n$1\r\ny\r\n:2\r\n");
+  // Channels and patterns count apart from shard channels (Redis 7.0).
+  ExpectBytes(*sub, {"SUBSCRIBE", "x"}, "*3\r\n$9\r\nsubscribe\r\n$1\r\nx\r\n:1\r\n");
+  ExpectBytes(*sub, {"PSUBSCRIBE", "*"}, "*3\r\n$10\r\npsubscribe\r\n$1\r\n*\r\n:2\r\n");
+  ExpectBytes(*sub, {"SSUBSCRIBE", "z"}, "*3\r\n$10\r\nssubscribe\r\n$1\r\nz\r\n:3\r\n");
+  // SPUBLISH reaches shard subscribers only; PUBLISH never reaches them.
+  EXPECT_THAT(Run({"SPUBLISH", "x", "m"}), IsInt(1));
+  EXPECT_EQ(ReadBytes(*sub, 34), "*3\r\n$8\r\nsmessage\r\n$1\r\nx\r\n$1\r\nm\r\n");
+  EXPECT_THAT(Run({"PUBLISH", "x", "m"}), IsInt(2));
+  EXPECT_EQ(Next(*sub), "*[message x m]");
+  EXPECT_EQ(Next(*sub), "*[pmessage * x m]");
+  EXPECT_THAT(Run({"SPUBLISH", "none", "m"}), IsInt(0));
+
+  RespValue all = Run({"PUBSUB", "SHARDCHANNELS"});
+  ASSERT_THAT(all, ArrLen(3));
+  EXPECT_EQ(Show(Run({"PUBSUB", "SHARDCHANNELS", "z*"})), "*[z]");
+  EXPECT_EQ(Show(Run({"PUBSUB", "SHARDNUMSUB", "x", "q"})), "*[x :1 q :0]");
+  EXPECT_EQ(Show(Run({"PUBSUB", "NUMSUB", "z"})), "*[z :0]");
+  EXPECT_THAT(Run({"PUBSUB", "SHARDCHANNELS", "a", "b"}),
+              IsError("ERR unknown subcommand or wrong number of arguments for 'SHARDCHANNELS'. Try PUBSUB HELP."));
+  EXPECT_THAT(Run({"CLIENT", "LIST", "TYPE", "pubsub"}).str, HasSubstr(" flags=P db=0 sub=1 psub=1 ssub=3 "));
+
+  ExpectBytes(*sub, {"SUNSUBSCRIBE", "q"}, "*3\r\n$12\r\nsunsubscribe\r\n$1\r\nq\r\n:3\r\n");
+  sub->Send({"SUNSUBSCRIBE"});
+  std::vector<std::string> frames = {Next(*sub), Next(*sub), Next(*sub)};
+  EXPECT_THAT(frames[0], HasSubstr(" :2]"));
+  EXPECT_THAT(frames[1], HasSubstr(" :1]"));
+  EXPECT_THAT(frames[2], HasSubstr(" :0]"));
+  EXPECT_THAT(Run({"PUBSUB", "SHARDCHANNELS"}), ArrLen(0));
+  // Still subscribed to a channel and a pattern.
+  ExpectBytes(*sub, {"PING"}, "*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+}
+
+TEST_P(PubSubTest, ShardSubscriptionsAloneMakeASubscriberAndLeaveWithIt) {
+  auto sub = Connect();
+  sub->Run({"HELLO", "3"});
+  ExpectBytes(*sub, {"SSUBSCRIBE", "s"}, ">3\r\n$10\r\nssubscribe\r\n$1\r\ns\r\n:1\r\n");
+  EXPECT_THAT(Run({"SPUBLISH", "s", "m"}), IsInt(1));
+  EXPECT_EQ(ReadBytes(*sub, 34), ">3\r\n$8\r\nsmessage\r\n$1\r\ns\r\n$1\r\nm\r\n");
+  sub->Run({"HELLO", "2"});
+  EXPECT_THAT(sub->Run({"ECHO", "e"}), ErrorStartsWith("ERR Can't execute 'echo'"));
+  sub.reset();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (Show(Run({"PUBSUB", "SHARDNUMSUB", "s"})) != "*[s :0]" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(Show(Run({"PUBSUB", "SHARDNUMSUB", "s"})), "*[s :0]");
+}
+
+TEST_P(PubSubTest, SsubscribeInsideExecIsRefusedAsRedis70Does) {
+  Run({"MULTI"});
+  Run({"SSUBSCRIBE", "x"});
+  Run({"SUBSCRIBE", "y"});
+  RespValue exec = Run({"EXEC"});
+  EXPECT_EQ(Show(exec), "*[-ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client *[subscribe y :1]]");
+  Run({"RESET"});
+  EXPECT_EQ(Show(Run({"PUBSUB", "SHARDNUMSUB", "x"})), "*[x :0]");
+}
+
+TEST_P(PubSubTest, ShardChannelsAreNotKeys) {
+  RespValue info = Run({"COMMAND", "INFO", "spublish"});
+  ASSERT_THAT(info, ArrLen(1));
+  EXPECT_THAT(Show(info.elements[0]), HasSubstr("*[spublish :3 *[pubsub loading stale fast] :1 :1 :1 "));
+  EXPECT_THAT(Show(info.elements[0]), HasSubstr("not_key"));
+  EXPECT_THAT(Run({"COMMAND", "GETKEYS", "SPUBLISH", "x", "m"}), IsError("ERR The command has no key arguments"));
+  EXPECT_THAT(Run({"SSUBSCRIBE"}), IsError("ERR wrong number of arguments for 'ssubscribe' command"));
+  EXPECT_THAT(Run({"SPUBLISH", "x"}), IsError("ERR wrong number of arguments for 'spublish' command"));
 }
 
 TEST_P(PubSubTest, MessagesFromOnePublisherArriveInOrder) {

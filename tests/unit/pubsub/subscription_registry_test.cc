@@ -74,15 +74,32 @@ TEST(PubSubTest, PublishReachesChannelSubscribersThenMatchingPatterns) {
   EXPECT_EQ(state.Publish("weather", [](SubscriberId, const std::string*) { FAIL(); }), 0u);
 }
 
-TEST(PubSubTest, RemoveSubscriberDropsChannelsAndPatterns) {
+TEST(PubSubTest, RemoveSubscriberDropsChannelsPatternsAndShardChannels) {
   PubSub state;
   state.channels().Add(7, "a");
   state.patterns().Add(7, "a*");
+  state.shard_channels().Add(7, "a");
   EXPECT_EQ(state.SubscriptionCount(7), 2u);
+  EXPECT_EQ(state.ShardSubscriptionCount(7), 1u);
+  EXPECT_EQ(state.TotalSubscriptionCount(7), 3u);
   state.RemoveSubscriber(7);
-  EXPECT_EQ(state.SubscriptionCount(7), 0u);
+  EXPECT_EQ(state.TotalSubscriptionCount(7), 0u);
   EXPECT_EQ(state.channels().size(), 0u);
   EXPECT_EQ(state.patterns().size(), 0u);
+  EXPECT_EQ(state.shard_channels().size(), 0u);
+}
+
+TEST(PubSubTest, ShardPublishIgnoresChannelsAndPatterns) {
+  PubSub state;
+  state.channels().Add(1, "s");
+  state.patterns().Add(2, "*");
+  state.shard_channels().Add(3, "s");
+  std::vector<SubscriberId> got;
+  EXPECT_EQ(state.ShardPublish("s", [&](SubscriberId id, const std::string* pattern) {
+    EXPECT_EQ(pattern, nullptr);
+    got.push_back(id);
+  }), 1u);
+  EXPECT_EQ(got, std::vector<SubscriberId>{3});
 }
 
 }  // namespace
