@@ -78,10 +78,11 @@ void ServerSection(Server& server, std::string& out) {
 }
 
 void ClientsSection(Server& server, std::string& out) {
-  size_t max_input = 0, max_output = 0;
+  size_t max_input = 0, max_output = 0, subscribers = 0;
   for (Connection* conn : server.ConnectionsById()) {
     max_input = std::max(max_input, conn->input_buffered());
     max_output = std::max(max_output, conn->output().memory_bytes());
+    if (server.IsSubscribed(*conn)) ++subscribers;
   }
   Field(out, "connected_clients", server.connection_count());
   Field(out, "cluster_connections", 0);
@@ -90,7 +91,7 @@ void ClientsSection(Server& server, std::string& out) {
   Field(out, "client_recent_max_output_buffer", max_output);
   Field(out, "blocked_clients", server.blocked_clients());
   Field(out, "tracking_clients", 0);
-  Field(out, "pubsub_clients", 0);
+  Field(out, "pubsub_clients", subscribers);
   Field(out, "clients_in_timeout_table", 0);
   Field(out, "total_blocking_keys", 0);
 }
@@ -151,6 +152,10 @@ void StatsSection(Server& server, std::string& out) {
   uint64_t expired_keys = 0;  // lazily and actively, summed over databases
   for (int i = 0; i < server.database_count(); ++i) expired_keys += server.database(i).expired_keys();
   Field(out, "expired_keys", expired_keys);
+  // Distinct channels, patterns and shard channels with a subscriber.
+  Field(out, "pubsub_channels", server.pubsub().channels().size());
+  Field(out, "pubsub_patterns", server.pubsub().patterns().size());
+  Field(out, "pubsubshard_channels", server.pubsub().shard_channels().size());
   Field(out, "total_error_replies", s.total_error_replies);
   Field(out, "unexpected_error_replies", s.unexpected_error_replies);
   Field(out, "total_reads_processed", s.total_reads_processed);

@@ -288,6 +288,19 @@ TEST_P(PubSubTest, ClientListShowsSubscriptionCountsAndType) {
   EXPECT_EQ(std::count(normal_clients.str.begin(), normal_clients.str.end(), '\n'), 1);
 }
 
+TEST_P(PubSubTest, InfoCountsSubscribersChannelsAndPatterns) {
+  EXPECT_EQ(InfoField("stats", "pubsub_channels"), "0");
+  auto one = Subscriber({"SUBSCRIBE", "a", "b"});
+  auto two = Subscriber({"SUBSCRIBE", "b"});
+  two->Send({"PSUBSCRIBE", "p*"});
+  two->Read();
+  auto three = Subscriber({"SSUBSCRIBE", "s"});
+  EXPECT_EQ(InfoField("stats", "pubsub_channels"), "2");
+  EXPECT_EQ(InfoField("stats", "pubsub_patterns"), "1");
+  EXPECT_EQ(InfoField("stats", "pubsubshard_channels"), "1");
+  EXPECT_EQ(InfoField("clients", "pubsub_clients"), "3");
+}
+
 TEST_P(PubSubTest, PubsubIntrospection) {
   auto one = Subscriber({"SUBSCRIBE", "news.tech", "news.art", "weather"});
   auto two = Subscriber({"SUBSCRIBE", "news.tech"});
