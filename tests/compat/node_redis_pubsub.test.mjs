@@ -1,6 +1,6 @@
 // node-redis (the "redis" package) pub/sub against runnel-server: a
-// duplicated connection subscribes to channels and patterns, the other
-// publishes.
+// duplicated connection subscribes to channels, patterns and shard channels,
+// the other publishes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from 'redis';
@@ -37,6 +37,16 @@ test('node-redis subscribe and publish', async () => {
     await subscriber.pUnsubscribe('sport.*');
     assert.equal(await publisher.publish('news', 'after'), 0);
     assert.deepEqual({ ...await publisher.pubSubNumSub(['news']) }, { news: 0 });
+
+    await subscriber.sSubscribe('orders', (message, channel) => { messages.push(['smessage', channel, message]); notify?.(); });
+    assert.equal(await publisher.sPublish('orders', 'o-1'), 1);
+    assert.equal(await publisher.publish('orders', 'not sharded'), 0);
+    await expect(3);
+    assert.deepEqual(messages[2], ['smessage', 'orders', 'o-1']);
+    assert.deepEqual(await publisher.pubSubShardChannels(), ['orders']);
+    assert.deepEqual({ ...await publisher.pubSubShardNumSub(['orders']) }, { orders: 1 });
+    await subscriber.sUnsubscribe('orders');
+    assert.equal(await publisher.sPublish('orders', 'o-2'), 0);
   } finally {
     await subscriber.quit();
     await publisher.quit();
