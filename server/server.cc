@@ -269,6 +269,10 @@ void Server::KillClient(Connection& conn, const Connection& caller) {
     conn.close_requested = true;
     return;
   }
+  // The loop closes the socket at the end of the turn; the subscriptions go
+  // now, as Redis frees the client at once: a PUBLISH right after the KILL
+  // no longer counts it.
+  pubsub_.RemoveSubscriber(SubscriberOf(conn));
   loop_->Close(conn.id(), io::CloseMode::kNow);
 }
 

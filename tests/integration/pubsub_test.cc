@@ -277,6 +277,16 @@ TEST_P(PubSubTest, DisconnectQuitAndClientKillDropEverySubscription) {
   EXPECT_THAT(Run({"PUBLISH", "gone", "m"}), IsInt(0));
 }
 
+TEST_P(PubSubTest, APublishPipelinedAfterClientKillNoLongerCountsTheVictim) {
+  auto victim = Subscriber({"SUBSCRIBE", "ch"});
+  RespValue list = Run({"CLIENT", "LIST", "TYPE", "pubsub"});
+  std::string id = list.str.substr(3, list.str.find(' ') - 3);
+  client_->SendRaw(RespClient::Encode({"CLIENT", "KILL", "ID", id}) + RespClient::Encode({"PUBLISH", "ch", "m"}));
+  EXPECT_THAT(client_->Read().value_or(RespValue{}), IsInt(1));
+  EXPECT_THAT(client_->Read().value_or(RespValue{}), IsInt(0));
+  EXPECT_TRUE(victim->WaitForClose());
+}
+
 TEST_P(PubSubTest, ClientListShowsSubscriptionCountsAndType) {
   auto sub = Subscriber({"SUBSCRIBE", "a", "b"});
   sub->Send({"PSUBSCRIBE", "c*"});
