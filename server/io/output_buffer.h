@@ -35,8 +35,10 @@ class OutputBuffer {
 
   void Append(std::string_view bytes);
   void Append(char c) { Append(std::string_view(&c, 1)); }
-  // Queues a reference to an immutable frame (for example one pub/sub message
-  // delivered to many subscribers); the frame lives until it has been sent.
+  // Queues an immutable frame encoded once for many receivers (a pub/sub
+  // message): referenced, and alive until sent, from kCopySharedBelow bytes
+  // up; copied below that, where a block of its own costs more than the bytes.
+  static constexpr size_t kCopySharedBelow = 1024;
   void AppendShared(std::shared_ptr<const std::string> frame);
   // Queues a reference to `bytes`, which `owner` keeps alive and unchanged
   // until they are sent (a segment's mapping: stream entries are immutable).

@@ -95,18 +95,30 @@ TEST(OutputBufferTest, LargeAppendFillsTheTailFirst) {
   EXPECT_EQ(out.size(), big.size() + 2);
 }
 
+// Shared frames this big are referenced; smaller ones copied.
+constexpr size_t kFrame = OutputBuffer::kCopySharedBelow;
+
 TEST(OutputBufferTest, SharedFrameIsReferencedNotCopied) {
   OutputBuffer out;
-  auto frame = std::make_shared<const std::string>(Pattern(300));
+  auto frame = std::make_shared<const std::string>(Pattern(kFrame));
   out.AppendShared(frame);
   EXPECT_EQ(frame.use_count(), 2);
   iovec iov[2];
   ASSERT_EQ(out.PrepareSend(iov, 2), 1);
   EXPECT_EQ(iov[0].iov_base, frame->data());
-  EXPECT_EQ(out.memory_bytes(), 300u);
-  out.ConsumeSent(300);
+  EXPECT_EQ(out.memory_bytes(), kFrame);
+  out.ConsumeSent(kFrame);
   EXPECT_EQ(frame.use_count(), 1);  // released once sent
   EXPECT_EQ(out.memory_bytes(), 0u);
+}
+
+TEST(OutputBufferTest, SmallSharedFramesAreCopiedAndPackTogether) {
+  OutputBuffer out;
+  auto frame = std::make_shared<const std::string>(Pattern(kFrame - 1));
+  for (int i = 0; i < 3; ++i) out.AppendShared(frame);
+  EXPECT_EQ(frame.use_count(), 1);  // nothing holds it
+  EXPECT_EQ(IovCount(out), 1);      // one block, one send
+  EXPECT_EQ(Pending(out), *frame + *frame + *frame);
 }
 
 TEST(OutputBufferTest, EmptySharedFrameIsIgnored) {
@@ -119,13 +131,14 @@ TEST(OutputBufferTest, EmptySharedFrameIsIgnored) {
 
 TEST(OutputBufferTest, SharedFramesKeepTheirPlaceBetweenOwnedBytes) {
   OutputBuffer out;
+  const std::string b = Pattern(kFrame, 1), d = Pattern(kFrame + 1, 2);
   out.Append("a");
-  out.AppendShared(std::make_shared<const std::string>("bbb"));
+  out.AppendShared(std::make_shared<const std::string>(b));
   out.Append("c");
-  out.AppendShared(std::make_shared<const std::string>("dd"));
+  out.AppendShared(std::make_shared<const std::string>(d));
   EXPECT_EQ(IovCount(out), 4);
-  EXPECT_EQ(Pending(out), "abbbcdd");
-  EXPECT_EQ(out.size(), 7u);
+  EXPECT_EQ(Pending(out), "a" + b + "c" + d);
+  EXPECT_EQ(out.size(), 2 + b.size() + d.size());
 }
 
 TEST(OutputBufferTest, PartialSendLeavesTheRestAtTheHead) {
@@ -159,10 +172,10 @@ TEST(OutputBufferTest, PartialSendAcrossBlocksAndFrames) {
 
 TEST(OutputBufferTest, MaxIovLimitsWhatOneSendDescribes) {
   OutputBuffer out;
-  for (int i = 0; i < 10; ++i) out.AppendShared(std::make_shared<const std::string>("f"));
+  for (int i = 0; i < 10; ++i) out.AppendShared(std::make_shared<const std::string>(Pattern(kFrame)));
   iovec iov[3];
   EXPECT_EQ(out.PrepareSend(iov, 3), 3);
-  out.ConsumeSent(3);
+  out.ConsumeSent(3 * kFrame);
   EXPECT_EQ(IovCount(out), 7);
 }
 
@@ -207,10 +220,10 @@ TEST(OutputBufferTest, DrainedBlockBeforeSharedFrameIsSkippedAndFreed) {
   OutputBuffer out;
   out.Append("x");
   out.ConsumeSent(1);  // rewound, still the only block
-  out.AppendShared(std::make_shared<const std::string>("frame"));
+  out.AppendShared(std::make_shared<const std::string>(Pattern(kFrame)));
   EXPECT_EQ(IovCount(out), 1);
-  EXPECT_EQ(Pending(out), "frame");
-  out.ConsumeSent(5);
+  EXPECT_EQ(Pending(out), Pattern(kFrame));
+  out.ConsumeSent(kFrame);
   EXPECT_TRUE(out.empty());
   EXPECT_EQ(out.memory_bytes(), 0u);
 }
@@ -229,13 +242,14 @@ TEST(OutputBufferTest, ClearDropsEverything) {
 
 TEST(OutputBufferTest, MemoryBytesCountsBlocksAndFrames) {
   OutputBuffer out;
-  out.Append("a");                                                      // one block
-  out.AppendShared(std::make_shared<const std::string>(Pattern(100)));  // + frame
-  out.Append("b");                                                      // + a new block
-  out.Append(Pattern(2 * kBlock));                                      // fills it, + exact block
-  EXPECT_EQ(out.memory_bytes(), kBlock + 100 + kBlock + (2 * kBlock - (kBlock - 1)));
-  out.ConsumeSent(1 + 100);  // first block and the frame go
-  EXPECT_EQ(out.memory_bytes(), kBlock + (2 * kBlock - (kBlock - 1)));
+  out.Append("a");                                                         // one block
+  out.AppendShared(std::make_shared<const std::string>(Pattern(kFrame)));  // + frame
+  out.Append("b");                                                         // + a small block
+  out.Append(Pattern(2 * kBlock));                                         // fills it, + exact block
+  const size_t small = 128;  // after a referenced block (OutputBuffer::kSmallBlockSize)
+  EXPECT_EQ(out.memory_bytes(), kBlock + kFrame + small + (2 * kBlock - (small - 1)));
+  out.ConsumeSent(1 + kFrame);  // first block and the frame go
+  EXPECT_EQ(out.memory_bytes(), small + (2 * kBlock - (small - 1)));
 }
 
 // Random appends of every kind and random partial sends agree with a string.
