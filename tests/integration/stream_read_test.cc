@@ -20,19 +20,6 @@ constexpr char kUnbalanced[] =
 
 class StreamReadTest : public StreamCommandsTest {
  protected:
-  // A second connection that blocks; `blocked_clients` confirms it waits.
-  std::unique_ptr<RespClient> BlockOn(const std::vector<std::string>& xread, int expect_blocked = 1) {
-    auto reader = Connect();
-    reader->Send(xread);
-    WaitBlocked(expect_blocked);
-    return reader;
-  }
-  void WaitBlocked(int n) {
-    for (int i = 0; i < 200 && InfoField("clients", "blocked_clients") != std::to_string(n); ++i) {
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-    ASSERT_EQ(InfoField("clients", "blocked_clients"), std::to_string(n));
-  }
   // [[key, entries]] of an XREAD reply.
   static std::vector<std::pair<std::string, Entries>> Streams(const RespValue& reply) {
     std::vector<std::pair<std::string, Entries>> out;

@@ -31,18 +31,6 @@ class StreamReadGroupTest : public StreamCommandsTest {
     AddFive();
     ASSERT_THAT(Run({"XGROUP", "CREATE", "r", "g", "0"}), IsSimple("OK"));
   }
-  std::unique_ptr<RespClient> BlockOn(const std::vector<std::string>& command, int expect_blocked = 1) {
-    auto reader = Connect();
-    reader->Send(command);
-    WaitBlocked(expect_blocked);
-    return reader;
-  }
-  void WaitBlocked(int n) {
-    for (int i = 0; i < 200 && InfoField("clients", "blocked_clients") != std::to_string(n); ++i) {
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-    ASSERT_EQ(InfoField("clients", "blocked_clients"), std::to_string(n));
-  }
   // The entries of the one stream `key` in a RESP2 XREADGROUP reply.
   static Entries Only(const RespValue& reply, const std::string& key = "r") {
     EXPECT_THAT(reply, ArrLen(1)) << reply;

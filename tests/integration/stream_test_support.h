@@ -3,9 +3,12 @@
 // XRANGE replies, and a fixture that fills streams with known entries.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <regex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -81,6 +84,20 @@ class StreamCommandsTest : public ServerTest {
       const std::string id = std::to_string(i) + "-0";
       ASSERT_THAT(Run({"XADD", key, id, "f", std::to_string(i)}), IsBulk(id));
     }
+  }
+  // A second connection that sends a blocking `command`; waits until INFO
+  // `blocked_clients` says `expect_blocked` clients wait.
+  std::unique_ptr<RespClient> BlockOn(const std::vector<std::string>& command, int expect_blocked = 1) {
+    auto reader = Connect();
+    reader->Send(command);
+    WaitBlocked(expect_blocked);
+    return reader;
+  }
+  void WaitBlocked(int n) {
+    for (int i = 0; i < 200 && InfoField("clients", "blocked_clients") != std::to_string(n); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(InfoField("clients", "blocked_clients"), std::to_string(n));
   }
 };
 
