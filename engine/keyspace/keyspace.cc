@@ -29,8 +29,7 @@ Entry* Keyspace::Find(std::string_view key) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
   if (it->second.expire_at_ms != 0 && IsExpired(it->second, clock_())) {
-    ++expired_keys_;
-    EraseNode(it);
+    EraseNode(it, KeyChange::kExpired);
     return nullptr;
   }
   return &it->second;
@@ -40,11 +39,17 @@ Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
   auto [it, inserted] = entries_.try_emplace(key);
   Node& node = *it;
   Entry& entry = node.second;
-  if (inserted) {
-    order_.insert(Position{OrderHash(node.first), node.first});
-  } else {
-    NotifyRemoval(node.first, *entry.value);
+  // An expired value met here was not there to overwrite: it expires, and
+  // the key is new again, as Redis's lookupKeyWrite sees it.
+  bool added = inserted;
+  if (!inserted) {
+    const bool expired = IsExpired(entry, clock_());
+    if (expired) ++expired_keys_;
+    Notify(expired ? KeyChange::kExpired : KeyChange::kOverwritten, node.first, *entry.value);
     entry.value->Discard();
+    added = expired;
+  } else {
+    order_.insert(Position{OrderHash(node.first), node.first});
   }
   entry.value = std::move(value);
   entry.expire_at_ms = entry.value->stored_expire_at_ms();
@@ -53,6 +58,7 @@ Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
   } else {
     UnindexExpiry(entry);
   }
+  if (added) Notify(KeyChange::kAdded, node.first, *entry.value);
   return entry;
 }
 
@@ -62,13 +68,13 @@ bool Keyspace::Erase(std::string_view key) {
   // An expired key is removed all the same, but was not there to delete
   // (DEL of it replies 0, as Redis's lookupKeyWrite expires it first).
   const bool live = !IsExpired(it->second, clock_());
-  if (!live) ++expired_keys_;
-  EraseNode(it);
+  EraseNode(it, live ? KeyChange::kDeleted : KeyChange::kExpired);
   return live;
 }
 
-void Keyspace::EraseNode(Map::iterator it) {
-  NotifyRemoval(it->first, *it->second.value);
+void Keyspace::EraseNode(Map::iterator it, KeyChange change) {
+  if (change == KeyChange::kExpired) ++expired_keys_;
+  Notify(change, it->first, *it->second.value);
   it->second.value->Discard();
   UnindexExpiry(it->second);
   order_.erase(Position{OrderHash(it->first), it->first});
@@ -77,7 +83,7 @@ void Keyspace::EraseNode(Map::iterator it) {
 
 void Keyspace::Clear() {
   for (auto& [key, entry] : entries_) {
-    NotifyRemoval(key, *entry.value);
+    Notify(KeyChange::kFlushed, key, *entry.value);
     entry.value->Discard();
   }
   entries_.clear();
@@ -122,7 +128,7 @@ absl::Status Keyspace::Rename(std::string_view from, std::string_view to) {
   Erase(to);  // frees the name (a stream's directory) before the move
   auto it = entries_.find(from);
   if (absl::Status status = it->second.value->MoveTo(to); !status.ok()) return status;
-  NotifyRemoval(from, *it->second.value);  // `from` no longer holds it
+  Notify(KeyChange::kRenamedAway, from, *it->second.value);  // `from` no longer holds it
   // Re-key the node in place: the Entry (and so its expiry slot, which
   // points at the node) stays where it is.
   order_.erase(Position{OrderHash(it->first), it->first});

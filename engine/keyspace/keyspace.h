@@ -73,6 +73,16 @@ class Value {
   virtual absl::Status MoveTo(std::string_view /*key*/) { return absl::OkStatus(); }
 };
 
+// What happened to a key, as the key listener hears it.
+enum class KeyChange : uint8_t {
+  kAdded,        // Set on a key that held nothing (or only an expired value)
+  kDeleted,      // Erase: DEL, UNLINK, the old value of a RENAME's target
+  kExpired,      // its TTL passed: lazily, actively, or met by an overwrite
+  kOverwritten,  // Set replaced a live value
+  kRenamedAway,  // the source of a RENAME (the value lives on at the target)
+  kFlushed,      // Clear: FLUSHDB, FLUSHALL
+};
+
 // Milliseconds since the Unix epoch; injectable for tests.
 using Clock = int64_t (*)();
 int64_t SystemClockMs();
@@ -93,13 +103,14 @@ class Keyspace {
   Keyspace(Keyspace&&) = default;
   Keyspace& operator=(Keyspace&&) = default;
 
-  // Told of every value that leaves its key — DEL, expiry (lazy or
-  // active), FLUSHDB, an overwrite, the source of a RENAME — before it is
-  // discarded. The server wakes clients blocked on the key with it (a
-  // blocked XREADGROUP's group went with the stream, as Redis 7.2's
-  // signalDeletedKeyAsReady tells them).
-  using RemovalListener = std::function<void(std::string_view key, const Value& value)>;
-  void set_removal_listener(RemovalListener listener) { removal_listener_ = std::move(listener); }
+  // Told of every value that arrives at a key that held nothing (kAdded,
+  // after it is stored) and of every value that leaves its key (before it is
+  // discarded), with the reason. The server wakes clients blocked on a key
+  // whose stream left (a blocked XREADGROUP's group went with the stream, as
+  // Redis 7.2's signalDeletedKeyAsReady tells them) and publishes the
+  // `new` and `expired` keyspace notifications from here.
+  using KeyListener = std::function<void(KeyChange change, std::string_view key, const Value& value)>;
+  void set_key_listener(KeyListener listener) { key_listener_ = std::move(listener); }
 
   // nullptr when absent or expired (an expired key is removed here).
   Entry* Find(std::string_view key);
@@ -159,20 +170,21 @@ class Keyspace {
   bool IsExpired(const Entry& entry, int64_t now_ms) const {
     return entry.expire_at_ms != 0 && entry.expire_at_ms <= now_ms;
   }
-  // Removes the node at `it` (discarding its value) from every index.
-  void EraseNode(Map::iterator it);
+  // Removes the node at `it` (discarding its value) from every index; a
+  // kExpired removal is counted in expired_keys.
+  void EraseNode(Map::iterator it, KeyChange change);
   void IndexExpiry(Node& node);
   void UnindexExpiry(Entry& entry);
   // Removes keys found expired during an iteration (after it, so the
   // iteration's positions stay valid).
   void EraseExpired(const std::vector<std::string>& keys);
 
-  void NotifyRemoval(std::string_view key, const Value& value) {
-    if (removal_listener_) removal_listener_(key, value);
+  void Notify(KeyChange change, std::string_view key, const Value& value) {
+    if (key_listener_) key_listener_(change, key, value);
   }
 
   Clock clock_;
-  RemovalListener removal_listener_;
+  KeyListener key_listener_;
   Map entries_;
   absl::btree_set<Position> order_;
   std::vector<Node*> expires_;

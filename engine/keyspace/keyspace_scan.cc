@@ -60,8 +60,7 @@ std::optional<std::string> Keyspace::RandomKey() {
     if (it == order_.end()) it = order_.begin();
     auto node = entries_.find(it->key);
     if (!IsExpired(node->second, now)) return std::string(it->key);
-    ++expired_keys_;
-    EraseNode(node);
+    EraseNode(node, KeyChange::kExpired);
   }
   return std::nullopt;
 }
@@ -70,8 +69,7 @@ void Keyspace::EraseExpired(const std::vector<std::string>& keys) {
   for (const std::string& key : keys) {
     auto it = entries_.find(key);
     if (it == entries_.end()) continue;
-    ++expired_keys_;
-    EraseNode(it);
+    EraseNode(it, KeyChange::kExpired);
   }
 }
 

@@ -111,6 +111,11 @@ void MemorySection(Server& server, std::string& out) {
   Field(out, "used_memory_peak_human", HumanBytes(static_cast<double>(peak)));
   Field(out, "total_system_memory", total_system);
   Field(out, "total_system_memory_human", HumanBytes(static_cast<double>(total_system)));
+  // Redis counts subscribers with the normal clients here.
+  size_t clients_memory = 0;
+  for (Connection* conn : server.ConnectionsById()) clients_memory += conn->memory_bytes();
+  Field(out, "mem_clients_slaves", 0);
+  Field(out, "mem_clients_normal", clients_memory);
   Field(out, "mem_fragmentation_ratio",
         absl::StrFormat("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0));
   Field(out, "mem_allocator", "libc");
@@ -161,6 +166,7 @@ void StatsSection(Server& server, std::string& out) {
   Field(out, "total_reads_processed", s.total_reads_processed);
   Field(out, "client_query_buffer_limit_disconnections",
         s.client_query_buffer_limit_disconnections);
+  Field(out, "client_output_buffer_limit_disconnections", s.client_output_buffer_limit_disconnections);
 }
 
 void ReplicationSection(Server& server, std::string& out) {
