@@ -177,6 +177,8 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   Connection::Next Reject(Connection& conn, const command::ResolvedCommand* command,
                           std::string_view error);
   Connection::Next Queue(Connection& conn, std::span<const std::string_view> args);
+  // Drops a client sending HTTP ("POST", "Host:"); returns whether it did.
+  bool RefuseHttp(Connection& conn, std::string_view name);
   void Call(Connection& conn, const command::ResolvedCommand& command,
             std::span<const std::string_view> args);
 
@@ -213,6 +215,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   absl::Time start_time_;
   std::string run_id_;
   absl::Time last_cron_ = absl::InfinitePast();
+  absl::Time last_http_warning_ = absl::InfinitePast();
   int signal_fd_ = -1;
 
   bool shutting_down_ = false;

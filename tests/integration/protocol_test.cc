@@ -125,6 +125,24 @@ TEST_P(ProtocolTest, UnauthenticatedClientsGetSmallLimits) {
   EXPECT_THAT(*conn2->Read(), IsError("ERR Protocol error: unauthenticated bulk length"));
 }
 
+TEST_P(ProtocolTest, HttpRequestsCloseTheConnectionWithoutAReply) {
+  const std::vector<std::string> requests = {"POST / HTTP/1.1\r\nHost: example\r\n\r\n", "host: example\r\n",
+                                             "*1\r\n$4\r\npost\r\n"};
+  for (const std::string& request : requests) {
+    auto conn = Connect();
+    // As in Redis, even the reply to a command before it in the same read
+    // is dropped: the client is gone at once.
+    conn->SendRaw("PING\r\n" + request + "PING\r\n");
+    EXPECT_TRUE(conn->WaitForClose()) << request;
+    EXPECT_EQ(conn->ReadRaw(std::chrono::milliseconds(0)), "") << request;
+  }
+  // A GET line is an ordinary (wrong) command, as in Redis.
+  auto conn = Connect();
+  conn->SendRaw("GET / HTTP/1.1\r\n");
+  EXPECT_THAT(*conn->Read(), ErrorStartsWith("ERR"));
+  EXPECT_THAT(Run({"PING"}), IsSimple("PONG"));
+}
+
 TEST_P(ProtocolTest, QueryBufferLimitClosesTheClient) {
   StartServer({.args = {"--client-query-buffer-limit", "1mb", "--proto-max-bulk-len", "8mb"}});
   auto conn = Connect();
