@@ -84,6 +84,24 @@ TEST_P(LifecycleTest, UnknownDirectiveStopsStartupNamingIt) {
   EXPECT_NE(bad->log().find("Bad directive or wrong number of arguments"), std::string::npos);
 }
 
+TEST_P(LifecycleTest, MaxclientsShrinksToWhatTheOpenFilesLimitHolds) {
+  // 96 descriptors are the server's own (32 as in Redis, 64 group journals).
+  StartServer({.args = {"--maxclients", "1000"}, .open_files_limit = 200});
+  EXPECT_THAT(*Run({"CONFIG", "GET", "maxclients"}).Find("maxclients"), IsBulk("104"));
+  EXPECT_NE(server_->log().find("maxclients has been reduced to 104 to compensate for low ulimit"),
+            std::string::npos)
+      << server_->log();
+  EXPECT_THAT(Run({"CONFIG", "SET", "maxclients", "500"}),
+              IsError("ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is "
+                      "not able to handle the specified number of clients, try with 104"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "maxclients", "50"}), IsSimple("OK"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "maxclients", "100"}), IsSimple("OK"));
+  // A limit below the reserve cannot serve anyone: start-up fails.
+  auto starved = ServerProcess::Start({.backend = GetParam(), .expect_start = false, .open_files_limit = 64});
+  EXPECT_EQ(starved->WaitForExit(10s), 1);
+  EXPECT_NE(starved->log().find("is not enough for the server to start"), std::string::npos) << starved->log();
+}
+
 TEST_P(LifecycleTest, BadValueStopsStartupNamingIt) {
   auto bad = ServerProcess::Start(
       {.backend = GetParam(), .args = {"--maxclients", "lots"}, .expect_start = false});
