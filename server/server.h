@@ -141,6 +141,8 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
 
  private:
   Connection* FindConnection(io::ConnectionId id);
+  // `address` ("ip:port", "[ip6]:port") is 127.0.0.1 or ::1 (protected-mode).
+  static bool IsLoopbackPeer(std::string_view address);
   void RunCron(absl::Time now);
   void CloseIdleClients(absl::Time now);
   void ExpireKeys(absl::Time now);

@@ -228,6 +228,7 @@ std::vector<OptionDef> BuildTable() {
       Integer("open-segments-max", kMutable, 16, 65536, Bind<&ServerConfig::open_segments_max>()),
       // Security.
       Sensitive(Plain(kString, "requirepass", kMutable, Bind<&ServerConfig::requirepass>())),
+      Plain(kBool, "protected-mode", kMutable, Bind<&ServerConfig::protected_mode>()),
       // Protocol limits.
       Memory("proto-max-bulk-len", kMutable, kOneMb, kLongMax,
              Bind<&ServerConfig::proto_max_bulk_len>()),

@@ -59,6 +59,8 @@ struct ServerConfig {
 
   // Security.
   std::string requirepass;  // empty: no password
+  // With no password, only loopback clients (127.0.0.1, ::1) are served.
+  bool protected_mode = true;
 
   // Protocol limits.
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
