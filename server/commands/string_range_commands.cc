@@ -87,32 +87,25 @@ void SetRange(CommandContext& ctx) {
   ctx.reply().Integer(static_cast<int64_t>(cache::WriteAt(entry->value, at, bytes)));
 }
 
-using command::kAclFast;
-using command::kAclRead;
-using command::kAclSlow;
-using command::kAclWrite;
-using command::kDenyOom;
-using command::kFast;
-using command::kReadOnly;
-using command::kWrite;
-
 constexpr std::string_view kSubstringComplexity =
     "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned "
     "length, but because creating a substring from an existing string is very cheap, it can be considered O(1) "
     "for small strings.";
 
 const StringCommandRow kRows[] = {
-    {"append", 3, kWrite | kDenyOom | kFast, kAclWrite | kAclFast, Append,
+    {"append", 3, command::kWrite | command::kDenyOom | command::kFast, command::kAclWrite | command::kAclFast,
+     Append,
      "Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0",
      "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present "
      "value is of any size, since the dynamic string library used by Redis will double the free space available "
      "on every reallocation."},
-    {"strlen", 2, kReadOnly | kFast, kAclRead | kAclFast, StrLen, "Returns the length of a string value.", "2.2.0"},
-    {"getrange", 4, kReadOnly, kAclRead | kAclSlow, GetRange, "Returns a substring of the string stored at a key.",
-     "2.4.0", kSubstringComplexity},
-    {"substr", 4, kReadOnly, kAclRead | kAclSlow, GetRange, "Returns a substring from a string value.", "1.0.0",
-     kSubstringComplexity},
-    {"setrange", 4, kWrite | kDenyOom, kAclWrite | kAclSlow, SetRange,
+    {"strlen", 2, command::kReadOnly | command::kFast, command::kAclRead | command::kAclFast, StrLen,
+     "Returns the length of a string value.", "2.2.0"},
+    {"getrange", 4, command::kReadOnly, command::kAclRead | command::kAclSlow, GetRange,
+     "Returns a substring of the string stored at a key.", "2.4.0", kSubstringComplexity},
+    {"substr", 4, command::kReadOnly, command::kAclRead | command::kAclSlow, GetRange,
+     "Returns a substring from a string value.", "1.0.0", kSubstringComplexity},
+    {"setrange", 4, command::kWrite | command::kDenyOom, command::kAclWrite | command::kAclSlow, SetRange,
      "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
      "2.2.0",
      "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so "

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/integration/server_harness.h"
+#include "tests/integration/stream_test_support.h"
 
 namespace runnel::testing {
 namespace {
@@ -19,17 +19,8 @@ constexpr char kSyntax[] = "ERR syntax error";
 constexpr char kNotInteger[] = "ERR value is not an integer or out of range";
 constexpr char kWrongType[] = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-class StringCommandsTest : public ServerTest {
+class StringCommandsTest : public StreamCommandsTest {
  protected:
-  void AddStream(const std::string& key) {
-    ASSERT_THAT(Run({"XADD", key, "*", "f", "v"}), ::testing::Not(ErrorStartsWith("")));
-  }
   int64_t Ttl(const std::string& key) { return Run({"TTL", key}).integer; }
   // The exact bytes of the reply to `args` (for RESP3's nulls, which the
   // test client decodes like RESP2's).
@@ -183,7 +174,7 @@ TEST_P(StringCommandsTest, GetExSetsOrRemovesTheTtl) {
   EXPECT_THAT(Run({"GETEX", "k", "PERSIST"}), IsBulk("v"));
   EXPECT_EQ(Ttl("k"), -1);
   // A past absolute time deletes the key after replying its value.
-  EXPECT_THAT(Run({"GETEX", "k", "PXAT", std::to_string(NowMs() - 1000)}), IsBulk("v"));
+  EXPECT_THAT(Run({"GETEX", "k", "PXAT", std::to_string(UnixNowMs() - 1000)}), IsBulk("v"));
   EXPECT_THAT(Run({"EXISTS", "k"}), IsInt(0));
   EXPECT_THAT(Run({"INFO", "stats"}).str, ::testing::HasSubstr("expired_keys:0\r\n"));
 }

@@ -4,7 +4,6 @@
 // key that becomes a string (Redis 7.2); lazy and active expiry; and string
 // keys being memory-only across restarts.
 #include <chrono>
-#include <filesystem>
 #include <set>
 #include <string>
 #include <thread>
@@ -22,12 +21,6 @@ constexpr char kWrongType[] = "WRONGTYPE Operation against a key holding the wro
 class StringKeysTest : public StreamCommandsTest {
  protected:
   void SetUp() override { Restart(); }
-  void AddStream(const std::string& key) {
-    ASSERT_THAT(Run({"XADD", key, "*", "f", "v"}), ::testing::Not(ErrorStartsWith("")));
-  }
-  bool StreamDirExists(const std::string& key) {
-    return std::filesystem::exists(data_root() + "/data/streams/0/" + key);
-  }
   std::set<std::string> Strings(const RespValue& array) {
     std::set<std::string> out;
     for (const RespValue& item : array.elements) out.insert(item.str);
