@@ -67,6 +67,9 @@ Server::Server(config::ServerConfig config)
   RegisterStreamGroupReadCommands(commands_);
   RegisterClaimCommands(commands_);
   RegisterPubSubCommands(commands_);
+  RegisterStringCommands(commands_);
+  RegisterStringRangeCommands(commands_);
+  RegisterStringNumberCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
     databases_[db].set_key_listener(

@@ -145,8 +145,9 @@ class Keyspace {
   // RANDOMKEY: a live key, or nullopt when there is none.
   std::optional<std::string> RandomKey();
 
-  // Active expiry: samples keys with a TTL and removes the expired ones,
-  // repeating while many of a sample were expired and `budget` lasts.
+  // Active expiry: checks the next few keys with a TTL (a cursor sweeping
+  // them all over successive calls) and removes the expired ones, repeating
+  // while many were expired and `budget` lasts.
   // Returns how many keys it removed.
   size_t ExpireSome(int64_t now_ms, absl::Duration budget);
 
@@ -190,6 +191,7 @@ class Keyspace {
   std::vector<Node*> expires_;
   uint64_t expired_keys_ = 0;
   uint64_t random_state_ = 0x9e3779b97f4a7c15ULL;
+  size_t expire_cursor_ = 0;  // ExpireSome's position in expires_
 };
 
 }  // namespace runnel::keyspace
