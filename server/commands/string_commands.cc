@@ -11,6 +11,7 @@
 #include "engine/cache/string_value.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/commands/string_access.h"
 #include "server/commands/string_args.h"
 #include "server/connection.h"
@@ -71,7 +72,11 @@ void SetGeneric(CommandContext& ctx, const StringSetArgs& args, std::string_view
     return ctx.reply().NullBulk();
   }
   StoreString(db, key, entry, StringValue::FromBytes(value), args.flags & kKeepTtl ? KeepTtl::kYes : KeepTtl::kNo);
-  if (*expire_at != 0) SetStringExpiry(db, key, *expire_at);
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyString, "set", key);
+  if (*expire_at != 0) {
+    SetStringExpiry(db, key, *expire_at);
+    NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "expire", key);
+  }
   if (!reply) return;
   if (replies == SetReplies::kOneOrZero) return ctx.reply().Integer(1);
   ctx.reply().Ok();
@@ -105,11 +110,15 @@ void GetSet(CommandContext& ctx) {
   if (!GetGeneric(ctx, ctx.arg(1), &entry)) return;
   StoreString(ctx.server.database(ctx.conn.db), ctx.arg(1), entry, StringValue::FromBytes(ctx.arg(2)),
               KeepTtl::kNo);
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyString, "set", ctx.arg(1));
 }
 
 void GetDel(CommandContext& ctx) {
   keyspace::Entry* entry;
-  if (GetGeneric(ctx, ctx.arg(1), &entry) && entry != nullptr) ctx.server.database(ctx.conn.db).Erase(ctx.arg(1));
+  if (GetGeneric(ctx, ctx.arg(1), &entry) && entry != nullptr) {
+    ctx.server.database(ctx.conn.db).Erase(ctx.arg(1));
+    NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "del", ctx.arg(1));
+  }
 }
 
 // getexCommand: options, then the key (nil when missing, even with a bad
@@ -129,10 +138,13 @@ void GetEx(CommandContext& ctx) {
   keyspace::Keyspace& db = ctx.server.database(ctx.conn.db);
   if ((args.flags & (kExAt | kPxAt)) && *expire_at <= db.now_ms()) {
     db.Erase(ctx.arg(1));
+    NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "del", ctx.arg(1));
   } else if (*expire_at != 0) {
     SetStringExpiry(db, ctx.arg(1), *expire_at);
+    NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "expire", ctx.arg(1));
   } else if ((args.flags & kPersist) && entry->expire_at_ms != 0) {
     SetStringExpiry(db, ctx.arg(1), 0);
+    NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "persist", ctx.arg(1));
   }
 }
 
@@ -166,6 +178,7 @@ void MSetGeneric(CommandContext& ctx, MSetMode mode) {
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     StoreString(db, ctx.arg(i), db.Find(ctx.arg(i)), StringValue::FromBytes(ctx.arg(i + 1)), KeepTtl::kNo);
+    NotifyKeyspaceEvent(ctx, pubsub::kNotifyString, "set", ctx.arg(i));
   }
   if (mode == MSetMode::kOnlyNew) return ctx.reply().Integer(1);
   ctx.reply().Ok();

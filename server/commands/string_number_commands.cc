@@ -12,6 +12,7 @@
 #include "server/command/arg_parser.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/commands/string_access.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
@@ -48,6 +49,7 @@ void IncrDecr(CommandContext& ctx, int64_t incr) {
   } else {
     ctx.server.database(ctx.conn.db).Set(ctx.arg(1), StringValue::FromInt(value));
   }
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyString, "incrby", ctx.arg(1));
   ctx.reply().Integer(value);
 }
 
@@ -87,6 +89,7 @@ void IncrByFloat(CommandContext& ctx) {
   } else {
     ctx.server.database(ctx.conn.db).Set(ctx.arg(1), StringValue::Plain(text));
   }
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyString, "incrbyfloat", ctx.arg(1));
   ctx.reply().Bulk(text);
 }
 

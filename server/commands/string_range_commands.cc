@@ -10,6 +10,7 @@
 #include "server/command/arg_parser.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/commands/string_access.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
@@ -30,10 +31,13 @@ void Append(CommandContext& ctx) {
   if (entry == nullptr) {
     if (!CheckStringLength(ctx, 0, tail.size())) return;
     ctx.server.database(ctx.conn.db).Set(ctx.arg(1), StringValue::FromBytes(tail));
+    NotifyKeyspaceEvent(ctx, pubsub::kNotifyString, "append", ctx.arg(1));
     return ctx.reply().Integer(static_cast<int64_t>(tail.size()));
   }
   if (!CheckStringLength(ctx, cache::AsString(*entry->value).size(), tail.size())) return;
-  ctx.reply().Integer(static_cast<int64_t>(cache::Append(entry->value, tail)));
+  const size_t length = cache::Append(entry->value, tail);
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyString, "append", ctx.arg(1));
+  ctx.reply().Integer(static_cast<int64_t>(length));
 }
 
 void StrLen(CommandContext& ctx) {
@@ -84,7 +88,9 @@ void SetRange(CommandContext& ctx) {
     // Redis sizes a new key exactly (sdsnewlen), without headroom.
     entry = &ctx.server.database(ctx.conn.db).Set(ctx.arg(1), StringValue::Raw("", at + bytes.size()));
   }
-  ctx.reply().Integer(static_cast<int64_t>(cache::WriteAt(entry->value, at, bytes)));
+  const size_t length = cache::WriteAt(entry->value, at, bytes);
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyString, "setrange", ctx.arg(1));
+  ctx.reply().Integer(static_cast<int64_t>(length));
 }
 
 constexpr std::string_view kSubstringComplexity =

@@ -111,6 +111,47 @@ TEST_P(KeyspaceEventsTest, StreamAndGenericCommandsNotifyAsRedisDoes) {
   EXPECT_TRUE(Quiet(*listener));
 }
 
+TEST_P(KeyspaceEventsTest, StringCommandsNotifyAsRedisDoes) {
+  ASSERT_THAT(Run({"CONFIG", "SET", "notify-keyspace-events", "KEA"}), IsSimple("OK"));
+  auto listener = EventListener();
+  const std::vector<std::vector<std::string>> commands = {
+      {"SET", "a", "1"},
+      {"SET", "a", "2", "EX", "100"},
+      {"SET", "a", "3", "NX"},  // not set: nothing
+      {"SET", "a", "4", "XX", "KEEPTTL", "GET"},
+      {"SETNX", "b", "1"},
+      {"SETEX", "c", "100", "v"},
+      {"PSETEX", "d", "100000", "v"},
+      {"GETSET", "a", "5"},
+      {"GETDEL", "b"},
+      {"GETDEL", "nokey"},  // nothing
+      {"GETEX", "a", "EX", "50"},
+      {"GETEX", "a", "PERSIST"},
+      {"GETEX", "a"},  // nothing
+      {"GETEX", "c", "PXAT", "1"},
+      {"MSET", "e", "1", "f", "2"},
+      {"MSETNX", "g", "1", "e", "2"},  // e exists: nothing
+      {"MSETNX", "g", "1", "h", "2"},
+      {"APPEND", "a", "x"},
+      {"SETRANGE", "a", "0", "y"},
+      {"SETRANGE", "a", "0", ""},   // writes nothing: nothing
+      {"SETRANGE", "zz", "0", ""},  // nothing
+      {"INCR", "i"},
+      {"DECRBY", "i", "5"},
+      {"INCRBYFLOAT", "j", "1.5"},
+  };
+  for (const auto& command : commands) Run(command);
+  // Recorded from redis-server 7.0.15.
+  EXPECT_EQ(Events(*listener, 23), (std::vector<std::string>{
+                                       "set a",      "set a",        "expire a", "set a",    "set b",
+                                       "set c",      "expire c",     "set d",    "expire d", "set a",
+                                       "del b",      "expire a",     "persist a", "del c",   "set e",
+                                       "set f",      "set g",        "set h",    "append a", "setrange a",
+                                       "incrby i",   "incrby i",     "incrbyfloat j",
+                                   }));
+  EXPECT_TRUE(Quiet(*listener));
+}
+
 TEST_P(KeyspaceEventsTest, ConsumersCreatedByReadsAndClaimsAreAnnounced) {
   ASSERT_THAT(Run({"CONFIG", "SET", "notify-keyspace-events", "Et"}), IsSimple("OK"));
   Run({"XADD", "s", "1-1", "a", "1"});
