@@ -26,6 +26,23 @@ struct BenchRun {
   }
 };
 
+// Runs runnel-bench with `arguments`, its stderr going through `err_path`.
+BenchRun RunBench(const std::string& arguments, const std::string& err_path) {
+  const std::string command = std::string(RUNNEL_BENCH_BIN) + " " + arguments + " 2>" + err_path;
+  BenchRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) run.out.append(buffer, n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (FILE* err = fopen(err_path.c_str(), "r"); err != nullptr) {
+    for (size_t n; (n = fread(buffer, 1, sizeof(buffer), err)) > 0;) run.err.append(buffer, n);
+    fclose(err);
+  }
+  return run;
+}
+
 class RunnelBenchTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,22 +52,7 @@ class RunnelBenchTest : public ::testing::Test {
   }
 
   BenchRun Bench(const std::string& arguments) {
-    const std::string err_path = server_->data_dir() + "/bench.err";
-    const std::string command = std::string(RUNNEL_BENCH_BIN) + " " + arguments + " --port " +
-                                std::to_string(server_->port()) + " 2>" + err_path;
-    BenchRun run;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char buffer[4096];
-    for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) run.out.append(buffer, n);
-    const int status = pclose(pipe);
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    FILE* err = fopen(err_path.c_str(), "r");
-    if (err != nullptr) {
-      for (size_t n; (n = fread(buffer, 1, sizeof(buffer), err)) > 0;) run.err.append(buffer, n);
-      fclose(err);
-    }
-    return run;
+    return RunBench(arguments + " --port " + std::to_string(server_->port()), server_->data_dir() + "/bench.err");
   }
 
   std::unique_ptr<ServerProcess> server_;
@@ -152,8 +154,8 @@ TEST_F(RunnelBenchTest, TableAndHistogramFile) {
   EXPECT_NE(std::string(header).find("Percentile"), std::string::npos) << header;
 }
 
-TEST_F(RunnelBenchTest, UnknownOptionIsAUsageError) {
-  const BenchRun run = Bench("produce --frobnicate");
+TEST(RunnelBenchUsageTest, UnknownOptionIsAUsageError) {
+  const BenchRun run = RunBench("produce --frobnicate", ::testing::TempDir() + "/runnel-bench-usage.err");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("unknown option --frobnicate"), std::string::npos) << run.err;
 }
