@@ -121,7 +121,10 @@ class Monitor {
       for (const auto& s : stats_) s->ReadPublished(&request, &delivery);
       const LatencyHistogram& primary = delivery.count() > 0 ? delivery : request;
       text = absl::StrFormat("%.1f s", elapsed);
-      if (options_.requests == 0) absl::StrAppendFormat(&text, " of %.0f s", options_.duration_s);
+      if (options_.requests == 0) {
+        absl::StrAppendFormat(&text, " of %g s (%.1f s left)", options_.duration_s,
+                              std::max(0.0, options_.duration_s - elapsed));
+      }
       if (last_ns_ > 0 && since > 0) {
         absl::StrAppendFormat(&text, "  %.0f req/s", static_cast<double>(totals.requests - last_.requests) / since);
         if (totals.deliveries > 0) {
