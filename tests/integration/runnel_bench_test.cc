@@ -4,8 +4,12 @@
 #include <stdio.h>
 #include <sys/wait.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <regex>
 #include <string>
+#include <thread>
 
 #include "gtest/gtest.h"
 #include "tests/integration/server_harness.h"
@@ -132,6 +136,25 @@ TEST_F(RunnelBenchTest, CacheSetsWhatItMisses) {
   EXPECT_EQ(hits + misses, 400);
   EXPECT_EQ(run.Field("requests"), 400 + misses);  // a SET per miss
   EXPECT_GE(misses, 1);
+}
+
+// The point of the open loop: a 200 ms stall of the server (SIGSTOP) shows in
+// the latency of every request that was due during it, not in one request
+// per connection as a closed loop would have it (coordinated omission).
+TEST_F(RunnelBenchTest, OpenLoopLatencyCountsAServerStallForEveryRequestDueInIt) {
+  std::thread stall([pid = server_->pid()] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    kill(pid, SIGSTOP);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    kill(pid, SIGCONT);
+  });
+  const BenchRun run = Bench("produce --connections 2 --rate 1000 --duration 1 --warmup 0 --json");
+  stall.join();
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // About 200 of the 1000 requests were due in the stall, with latencies
+  // spread from 200 ms down to 0: p90 near 100 ms, max near 200 ms.
+  EXPECT_GE(run.Field("p90_us"), 50'000) << run.out;
+  EXPECT_GE(run.Field("max_us"), 150'000) << run.out;
 }
 
 TEST_F(RunnelBenchTest, ARefusedCommandIsPrintedAndFailsTheRun) {
