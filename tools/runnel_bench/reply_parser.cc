@@ -81,46 +81,24 @@ ReplyParser::Step ReplyParser::ParseOne(std::string_view input, size_t* pos) {
       break;
     case '$':
     case '!':
-    case '=': {
-      if (!ParseInteger(line, &number) || number < -1) return Fail("bad bulk length");
-      if (number == -1) {
-        node.type = ReplyType::kNull;
-        break;
-      }
-      const size_t length = static_cast<size_t>(number);
-      if (input.size() - next < length + 2) return Step::kNeedMore;
-      if (input[next + length] != '\r' || input[next + length + 1] != '\n') return Fail("bulk without CRLF");
-      node.type = type == '!' ? ReplyType::kError : ReplyType::kBulkString;
-      node.text = input.substr(next, length);
-      if (type == '=' && node.text.size() >= 4) node.text.remove_prefix(4);  // "txt:"
-      next += length + 2;
-      break;
-    }
+    case '=':
     case '*':
     case '~':
     case '>':
     case '%':
     case '|': {
-      if (!ParseInteger(line, &number) || number < -1) return Fail("bad aggregate length");
-      if (number == -1) {
+      if (!ParseInteger(line, &number) || number < -1) return Fail("bad length");
+      if (number == -1) {  // RESP2's null bulk and null array
         node.type = ReplyType::kNull;
         break;
       }
-      const int64_t children = (type == '%' || type == '|') ? 2 * number : number;
-      *pos = next;
-      if (type == '|') {  // an attribute: parsed, then dropped
-        if (children == 0) return Step::kOpened;
-        if (stack_.size() >= kMaxDepth) return Fail("nesting too deep");
-        stack_.push_back({static_cast<uint32_t>(nodes_.size()), children, true});
-        return Step::kOpened;
+      if (type == '$' || type == '!' || type == '=') {
+        const Step step = TakeBulk(type, static_cast<size_t>(number), input, &next, &node);
+        if (step != Step::kValue) return step;
+        break;
       }
-      node.type = type == '%' ? ReplyType::kMap : type == '>' ? ReplyType::kPush : ReplyType::kArray;
-      node.children = static_cast<uint32_t>(children);
-      nodes_.push_back(node);
-      if (children == 0) return Step::kValue;
-      if (stack_.size() >= kMaxDepth) return Fail("nesting too deep");
-      stack_.push_back({static_cast<uint32_t>(nodes_.size() - 1), children, false});
-      return Step::kOpened;
+      *pos = next;
+      return OpenAggregate(type, number, node);
     }
     default:
       return Fail(std::string("unexpected reply type byte '") + type + "'");
@@ -128,6 +106,34 @@ ReplyParser::Step ReplyParser::ParseOne(std::string_view input, size_t* pos) {
   nodes_.push_back(node);
   *pos = next;
   return Step::kValue;
+}
+
+ReplyParser::Step ReplyParser::TakeBulk(char type, size_t length, std::string_view input, size_t* next,
+                                        ReplyNode* node) {
+  if (input.size() - *next < length + 2) return Step::kNeedMore;
+  if (input[*next + length] != '\r' || input[*next + length + 1] != '\n') return Fail("bulk without CRLF");
+  node->type = type == '!' ? ReplyType::kError : ReplyType::kBulkString;
+  node->text = input.substr(*next, length);
+  if (type == '=' && node->text.size() >= 4) node->text.remove_prefix(4);  // "txt:"
+  *next += length + 2;
+  return Step::kValue;
+}
+
+ReplyParser::Step ReplyParser::OpenAggregate(char type, int64_t count, ReplyNode node) {
+  const int64_t children = (type == '%' || type == '|') ? 2 * count : count;
+  if (type == '|') {  // an attribute: parsed, then dropped
+    if (children == 0) return Step::kOpened;
+    if (stack_.size() >= kMaxDepth) return Fail("nesting too deep");
+    stack_.push_back({static_cast<uint32_t>(nodes_.size()), children, true});
+    return Step::kOpened;
+  }
+  node.type = type == '%' ? ReplyType::kMap : type == '>' ? ReplyType::kPush : ReplyType::kArray;
+  node.children = static_cast<uint32_t>(children);
+  nodes_.push_back(node);
+  if (children == 0) return Step::kValue;
+  if (stack_.size() >= kMaxDepth) return Fail("nesting too deep");
+  stack_.push_back({static_cast<uint32_t>(nodes_.size() - 1), children, false});
+  return Step::kOpened;
 }
 
 bool ReplyParser::CompleteValue() {

@@ -94,6 +94,11 @@ class ReplyParser {
 
   Step ParseOne(std::string_view input, size_t* pos);
   Step Fail(std::string message);
+  // A bulk's payload, at *next after its header: kValue (node filled, *next
+  // past it), kNeedMore, or kError when no CRLF follows it.
+  Step TakeBulk(char type, size_t length, std::string_view input, size_t* next, ReplyNode* node);
+  // An aggregate's header: pushes its frame (or completes it when empty).
+  Step OpenAggregate(char type, int64_t count, ReplyNode node);
   // A value ended at nodes_.size(): closes every aggregate it completes.
   // Returns true when the whole reply is complete.
   bool CompleteValue();
