@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "tests/integration/process_output.h"
 #include "tests/integration/server_harness.h"
 
 namespace runnel::testing {
@@ -32,15 +33,10 @@ struct BenchRun {
 
 // Runs runnel-bench with `arguments`, its stderr going through `err_path`.
 BenchRun RunBench(const std::string& arguments, const std::string& err_path) {
-  const std::string command = std::string(RUNNEL_BENCH_BIN) + " " + arguments + " 2>" + err_path;
-  BenchRun run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const ProcessOutput process = RunShellCommand(std::string(RUNNEL_BENCH_BIN) + " " + arguments + " 2>" + err_path);
+  BenchRun run{.exit_code = process.exit_code, .out = process.output};
   if (FILE* err = fopen(err_path.c_str(), "r"); err != nullptr) {
+    char buffer[4096];
     for (size_t n; (n = fread(buffer, 1, sizeof(buffer), err)) > 0;) run.err.append(buffer, n);
     fclose(err);
   }
