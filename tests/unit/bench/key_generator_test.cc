@@ -26,7 +26,7 @@ std::vector<double> Frequencies(const ZipfGenerator& zipf, int samples) {
 
 void ExpectZipf(uint64_t n, double exponent) {
   const ZipfGenerator zipf(n, exponent);
-  const std::vector<double> frequencies = Frequencies(zipf, 400000);
+  const std::vector<double> frequencies = Frequencies(zipf, 200000);
   double normalizer = 0;
   for (uint64_t k = 1; k <= n; ++k) normalizer += 1 / std::pow(static_cast<double>(k), exponent);
   for (uint64_t k = 1; k <= std::min<uint64_t>(n, 10); ++k) {
