@@ -12,6 +12,7 @@
 #include "engine/log/record_reader.h"
 #include "engine/log/record_writer.h"
 #include "gtest/gtest.h"
+#include "tests/integration/process_output.h"
 #include "tests/unit/log/log_test_util.h"
 
 namespace runnel::log {
@@ -21,21 +22,10 @@ using testing::AppendEntry;
 using testing::ReadAll;
 using testing::TempDir;
 
-struct CheckRun {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr
-};
+using CheckRun = runnel::testing::ProcessOutput;  // stdout and stderr in output
 
 CheckRun RunCheck(const std::string& arguments) {
-  CheckRun run;
-  const std::string command = std::string(RUNNEL_CHECK_BIN) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;) run.output.append(buffer, n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return runnel::testing::RunShellCommand(std::string(RUNNEL_CHECK_BIN) + " " + arguments + " 2>&1");
 }
 
 std::map<std::string, std::string> Snapshot(const std::string& directory) {
