@@ -70,9 +70,12 @@ Server::Server(config::ServerConfig config)
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
     // A stream that leaves its key wakes the clients blocked on it.
-    databases_[db].set_removal_listener([this, db](std::string_view key, const keyspace::Value& value) {
-      if (value.type() == keyspace::ValueType::kStream) SignalKeyReady(db, key);
-    });
+    // Every removal passes here with its reason (deleted, expired, evicted,
+    // ...): the one place for keyspace notifications.
+    databases_[db].set_removal_listener(
+        [this, db](std::string_view key, const keyspace::Value& value, keyspace::RemovalReason) {
+          if (value.type() == keyspace::ValueType::kStream) SignalKeyReady(db, key);
+        });
   }
 }
 

@@ -25,64 +25,87 @@ uint64_t Keyspace::OrderHash(std::string_view key) {
   return std::hash<std::string_view>{}(key);
 }
 
-Entry* Keyspace::Find(std::string_view key) {
+uint64_t Keyspace::NextRandom() {
+  // splitmix64: cheap, and every output bit is well mixed.
+  random_state_ += 0x9e3779b97f4a7c15ULL;
+  uint64_t z = random_state_;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+double Keyspace::NextUnit() { return static_cast<double>(NextRandom() >> 11) * 0x1.0p-53; }
+
+Entry* Keyspace::Find(std::string_view key, Touch touch) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
-  if (it->second.expire_at_ms != 0 && IsExpired(it->second, clock_())) {
+  Entry& entry = it->second;
+  const int64_t now = clock_();
+  if (IsExpired(entry, now)) {
     ++expired_keys_;
-    EraseNode(it);
+    EraseNode(it, RemovalReason::kExpired);
     return nullptr;
   }
-  return &it->second;
+  if (touch == Touch::kYes) {
+    entry.access = TouchedAccess(entry.access, tracking_, now, tracking_.lfu ? NextUnit() : 0.0);
+  }
+  return &entry;
 }
 
 Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
   auto [it, inserted] = entries_.try_emplace(key);
   Node& node = *it;
   Entry& entry = node.second;
+  const int64_t now = clock_();
   if (inserted) {
     order_.insert(Position{OrderHash(node.first), node.first});
+    entry.access = InitialAccess(tracking_, now);
   } else {
-    NotifyRemoval(node.first, *entry.value);
+    NotifyRemoval(node.first, *entry.value, RemovalReason::kOverwritten);
     entry.value->Discard();
+    UnindexExpiry(entry);
+    if (entry.value->evictable()) --evictable_keys_;
+    entry.access = TouchedAccess(entry.access, tracking_, now, tracking_.lfu ? NextUnit() : 0.0);
   }
   entry.value = std::move(value);
+  if (entry.value->evictable()) ++evictable_keys_;
   entry.expire_at_ms = entry.value->stored_expire_at_ms();
-  if (entry.expire_at_ms != 0) {
-    IndexExpiry(node);
-  } else {
-    UnindexExpiry(entry);
-  }
+  if (entry.expire_at_ms != 0) IndexExpiry(node);
   return entry;
 }
 
-bool Keyspace::Erase(std::string_view key) {
+bool Keyspace::Erase(std::string_view key) { return EraseFor(key, RemovalReason::kDeleted); }
+
+bool Keyspace::EraseFor(std::string_view key, RemovalReason reason) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
   // An expired key is removed all the same, but was not there to delete
   // (DEL of it replies 0, as Redis's lookupKeyWrite expires it first).
   const bool live = !IsExpired(it->second, clock_());
   if (!live) ++expired_keys_;
-  EraseNode(it);
+  EraseNode(it, live ? reason : RemovalReason::kExpired);
   return live;
 }
 
-void Keyspace::EraseNode(Map::iterator it) {
-  NotifyRemoval(it->first, *it->second.value);
+void Keyspace::EraseNode(Map::iterator it, RemovalReason reason) {
+  NotifyRemoval(it->first, *it->second.value, reason);
   it->second.value->Discard();
   UnindexExpiry(it->second);
+  if (it->second.value->evictable()) --evictable_keys_;
   order_.erase(Position{OrderHash(it->first), it->first});
   entries_.erase(it);
 }
 
 void Keyspace::Clear() {
   for (auto& [key, entry] : entries_) {
-    NotifyRemoval(key, *entry.value);
+    NotifyRemoval(key, *entry.value, RemovalReason::kFlushed);
     entry.value->Discard();
   }
   entries_.clear();
   order_.clear();
   expires_.clear();
+  evictable_keys_ = 0;
+  evictable_expires_ = 0;
 }
 
 absl::Status Keyspace::SetExpireAt(std::string_view key, int64_t expire_at_ms) {
@@ -102,13 +125,15 @@ absl::Status Keyspace::SetExpireAt(std::string_view key, int64_t expire_at_ms) {
 
 void Keyspace::IndexExpiry(Node& node) {
   if (node.second.expires_slot != Entry::kNoSlot) return;
-  node.second.expires_slot = expires_.size();
+  node.second.expires_slot = static_cast<uint32_t>(expires_.size());
   expires_.push_back(&node);
+  if (node.second.value->evictable()) ++evictable_expires_;
 }
 
 void Keyspace::UnindexExpiry(Entry& entry) {
-  const size_t slot = entry.expires_slot;
+  const uint32_t slot = entry.expires_slot;
   if (slot == Entry::kNoSlot) return;
+  if (entry.value->evictable()) --evictable_expires_;
   // Swap-remove: the last key takes the freed slot.
   expires_[slot] = expires_.back();
   expires_[slot]->second.expires_slot = slot;
@@ -119,10 +144,10 @@ void Keyspace::UnindexExpiry(Entry& entry) {
 absl::Status Keyspace::Rename(std::string_view from, std::string_view to) {
   if (Find(from) == nullptr) return absl::NotFoundError("no such key");
   if (from == to) return absl::OkStatus();
-  Erase(to);  // frees the name (a stream's directory) before the move
+  EraseFor(to, RemovalReason::kRenamed);  // frees the name (a stream's directory) before the move
   auto it = entries_.find(from);
   if (absl::Status status = it->second.value->MoveTo(to); !status.ok()) return status;
-  NotifyRemoval(from, *it->second.value);  // `from` no longer holds it
+  NotifyRemoval(from, *it->second.value, RemovalReason::kRenamed);  // `from` no longer holds it
   // Re-key the node in place: the Entry (and so its expiry slot, which
   // points at the node) stays where it is.
   order_.erase(Position{OrderHash(it->first), it->first});

@@ -24,12 +24,11 @@ size_t Keyspace::ExpireSome(int64_t now_ms, absl::Duration budget) {
   for (;;) {
     size_t expired_this_round = 0;
     for (size_t i = 0; i < kSampleSize && !expires_.empty(); ++i) {
-      random_state_ = random_state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-      Node* node = expires_[(random_state_ >> 33) % expires_.size()];
+      Node* node = expires_[NextRandom() % expires_.size()];
       if (!IsExpired(node->second, now_ms)) continue;
       ++expired_this_round;
       ++expired_keys_;
-      EraseNode(entries_.find(node->first));
+      EraseNode(entries_.find(node->first), RemovalReason::kExpired);
       // Removing a stream removes files: check the budget per removal.
       if (std::chrono::steady_clock::now() >= deadline) return removed + expired_this_round;
     }

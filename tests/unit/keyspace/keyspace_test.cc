@@ -281,9 +281,13 @@ TEST_F(KeyspaceTest, FailedMoveKeepsTheSource) {
   EXPECT_EQ(ScanAll(db, 10), std::multiset<std::string>{"from"});
 }
 
-TEST_F(KeyspaceTest, RemovalListenerHearsOfEveryValueThatLeavesItsKey) {
+TEST_F(KeyspaceTest, RemovalListenerHearsOfEveryValueThatLeavesItsKeyAndWhy) {
   std::vector<std::string> removed;
-  db.set_removal_listener([&](std::string_view key, const Value&) { removed.emplace_back(key); });
+  std::vector<RemovalReason> reasons;
+  db.set_removal_listener([&](std::string_view key, const Value&, RemovalReason reason) {
+    removed.emplace_back(key);
+    reasons.push_back(reason);
+  });
   db.Set("new", std::make_unique<FakeValue>());  // an insert is no removal
   db.Set("new", std::make_unique<FakeValue>());  // an overwrite is
   db.Set("del", std::make_unique<FakeValue>());
@@ -294,13 +298,39 @@ TEST_F(KeyspaceTest, RemovalListenerHearsOfEveryValueThatLeavesItsKey) {
   db.Set("from", std::make_unique<FakeValue>());
   ASSERT_TRUE(db.Rename("from", "to").ok());
   EXPECT_EQ(removed, (std::vector<std::string>{"new", "del", "from"}));
+  EXPECT_EQ(reasons, (std::vector<RemovalReason>{RemovalReason::kOverwritten, RemovalReason::kDeleted,
+                                                 RemovalReason::kRenamed}));
   g_now_ms += 20;
   EXPECT_EQ(db.Find("lazy"), nullptr);
   EXPECT_EQ(db.ExpireSome(g_now_ms, absl::Milliseconds(10)), 1u);
   EXPECT_EQ(removed.size(), 5u);
+  EXPECT_EQ(reasons[3], RemovalReason::kExpired);
+  EXPECT_EQ(reasons[4], RemovalReason::kExpired);
   db.Clear();
   EXPECT_EQ(std::multiset<std::string>(removed.begin() + 5, removed.end()),
             (std::multiset<std::string>{"new", "to"}));
+  EXPECT_EQ(reasons.back(), RemovalReason::kFlushed);
+}
+
+TEST_F(KeyspaceTest, EntryStaysTwentyFourBytes) { EXPECT_EQ(sizeof(Entry), 24u); }
+
+TEST_F(KeyspaceTest, FindTouchesUnlessToldNotTo) {
+  db.Set("k", std::make_unique<FakeValue>());
+  g_now_ms += 10'000;
+  EXPECT_EQ(db.IdleMs(*db.Find("k", Touch::kNo)), 10'000u);
+  EXPECT_EQ(db.IdleMs(*db.Find("k")), 0u);
+  g_now_ms += 3'000;
+  EXPECT_EQ(db.IdleMs(*db.Find("k", Touch::kNo)), 3'000u);
+}
+
+TEST_F(KeyspaceTest, LfuCounterStartsAtFiveAndGrowsWithUse) {
+  db.set_access_tracking(AccessTracking{.lfu = true});
+  db.Set("cold", std::make_unique<FakeValue>());
+  db.Set("hot", std::make_unique<FakeValue>());
+  EXPECT_EQ(db.Frequency(*db.Find("cold", Touch::kNo)), kLfuInitialCount);
+  for (int i = 0; i < 1000; ++i) db.Find("hot");
+  EXPECT_GT(db.Frequency(*db.Find("hot", Touch::kNo)), kLfuInitialCount + 1);
+  EXPECT_EQ(db.Frequency(*db.Find("cold", Touch::kNo)), kLfuInitialCount);
 }
 
 TEST_F(KeyspaceTest, ExpireSomeRemovesOnlyExpiredKeys) {
