@@ -105,11 +105,18 @@ class Connection {
   // Bytes buffered that no command has used yet (CLIENT LIST qbuf).
   size_t input_buffered() const { return input_.size(); }
   size_t input_capacity() const { return input_.capacity(); }
+  // Heap the client holds: query buffer, output, queued MULTI commands
+  // (CLIENT LIST tot-mem, INFO mem_clients_normal).
+  size_t memory_bytes() const { return input_capacity() + output().memory_bytes() + transaction.queued_bytes; }
 
   int db = 0;
   bool authenticated = false;
   bool close_requested = false;  // QUIT, protocol error, CLIENT KILL of self
   bool reading_paused = false;   // too much output waits for the client to read it
+  bool output_limit_reached = false;  // closing: over client-output-buffer-limit
+  // Since when the output has been over its class's soft limit (Redis's
+  // obuf_soft_limit_reached_time); InfiniteFuture while under it.
+  absl::Time soft_limit_since = absl::InfiniteFuture();
   // appendfsync always: the replies of this connection's writes are held
   // until the sync thread completes this epoch (0: nothing held).
   uint64_t sync_epoch = 0;

@@ -69,12 +69,9 @@ Server::Server(config::ServerConfig config)
   RegisterPubSubCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
-    // A stream that leaves its key wakes the clients blocked on it.
-    // Every removal passes here with its reason (deleted, expired, evicted,
-    // ...): the one place for keyspace notifications.
-    databases_[db].set_removal_listener(
-        [this, db](std::string_view key, const keyspace::Value& value, keyspace::RemovalReason) {
-          if (value.type() == keyspace::ValueType::kStream) SignalKeyReady(db, key);
+    databases_[db].set_key_listener(
+        [this, db](keyspace::KeyChange change, std::string_view key, const keyspace::Value& value) {
+          OnKeyChange(db, change, key, value);
         });
   }
   ApplyAccessTracking();
@@ -205,6 +202,7 @@ void Server::AfterInput(Connection& conn, Connection::InputStatus status) {
     }
     return;
   }
+  if (OutputLimitReached(conn)) return;
   if (!conn.output().empty()) loop_->Flush(conn.id());
   if (conn.close_requested) {
     loop_->Close(conn.id(), io::CloseMode::kAfterFlush);
@@ -241,17 +239,6 @@ void Server::OnClose(io::ConnectionId id) {
   pubsub_.RemoveSubscriber(SubscriberOf(*conn));
   connections_[id.slot].reset();
   --connection_count_;
-}
-
-void Server::DeliverShared(Connection& conn, std::shared_ptr<const std::string> frame) {
-  if (conn.close_requested) return;
-  stats_.total_net_output_bytes += frame->size();
-  conn.output().AppendShared(std::move(frame));
-  // Output held for a group commit (appendfsync always) is sent by
-  // ReleaseSyncedReplies, after the fsync: flushing here would send the held
-  // reply early.
-  if (conn.sync_epoch > storage_->scheduler().completed_epoch()) return;
-  loop_->Flush(conn.id());
 }
 
 void Server::OnErrorReply(std::string_view text) { stats_.CountError(text); }

@@ -38,6 +38,8 @@
 
 namespace runnel {
 
+class MessageFrames;
+
 // Runnel's own version; INFO's redis_version names the Redis behaviour matched.
 inline constexpr std::string_view kRunnelVersion = "0.1.0";
 inline constexpr std::string_view kRedisCompatVersion = "7.2.4";
@@ -113,8 +115,17 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   }
   // Queues a frame encoded once for many receivers on `conn` and has the
   // loop send it this turn. A client closing after its last reply (QUIT)
-  // gets nothing more, as in Redis.
+  // gets nothing more, as in Redis; a frame for the connection whose command
+  // is running waits until its reply is complete (server_pubsub.cc).
   void DeliverShared(Connection& conn, std::shared_ptr<const std::string> frame);
+  // PUBLISH / SPUBLISH: delivers `message` to every receiver; returns how
+  // many there were.
+  size_t Publish(std::string_view channel, std::string_view message);
+  size_t ShardPublish(std::string_view channel, std::string_view message);
+  // A keyspace notification (Redis's notifyKeyspaceEvent): published when
+  // `notify-keyspace-events` enables `event_class` (a
+  // pubsub::KeyspaceEventClass) and K and/or E.
+  void NotifyKeyspaceEvent(uint32_t event_class, std::string_view event, std::string_view key, int db);
 
   // --- blocking commands (server_blocking.cc) ---
   // Called by a blocking command that cannot answer yet: `conn` waits on
@@ -147,6 +158,17 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // Sends the held output of connections whose writes are now durable.
   void ReleaseSyncedReplies();
   void ResumeDrainedReaders();
+
+  // Pub/sub (server_pubsub.cc).
+  template <typename PublishFn>
+  size_t Fanout(MessageFrames& frames, PublishFn&& publish);
+  // Sends the pushes held for `conn` while its command ran.
+  void DeliverHeldPushes(Connection& conn);
+  // Closes `conn` (its output dropped) when its output passes its class's
+  // client-output-buffer-limit; returns whether it did.
+  bool OutputLimitReached(Connection& conn);
+  // Keyspace removals and additions: wakes blocked clients, notifies.
+  void OnKeyChange(int db, keyspace::KeyChange change, std::string_view key, const keyspace::Value& value);
 
   // Blocking (server_blocking.cc).
   void UnblockClient(Connection& conn);
@@ -201,6 +223,10 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // outside any other client's command.
   std::vector<io::ConnectionId> unblocked_;
   bool serving_blocked_ = false;  // ServeReadyKeys is running (no nesting)
+  // The connection whose command is running (outermost Call), and the
+  // pushes for it held until its reply is complete.
+  Connection* calling_ = nullptr;
+  std::vector<std::shared_ptr<const std::string>> calling_pushes_;
   // Connections whose reading is paused until their output drains.
   std::vector<io::ConnectionId> paused_readers_;
   // Connections whose replies wait for a group commit (appendfsync always).

@@ -47,8 +47,14 @@ void Server::Call(Connection& conn, const command::ResolvedCommand& command,
   auto started = std::chrono::steady_clock::now();
 
   conn.last_command = command.full_name;  // CLIENT LIST shows the running command
+  // Pushes for this connection wait for the end of its outermost command
+  // (EXEC's queued commands run nested).
+  Connection* const outer = calling_;
+  calling_ = &conn;
   command::CommandContext ctx(*this, conn, args, command, reply);
   command.spec->handler(ctx);
+  calling_ = outer;
+  if (outer == nullptr && !calling_pushes_.empty()) DeliverHeldPushes(conn);
   // appendfsync always: a write's reply waits for the group commit that
   // covers it (docs/durability.md). Reads are not held.
   if ((command.spec->flags & command::kWrite) && config_.appendfsync == config::AppendFsync::kAlways) {

@@ -40,8 +40,8 @@ keyspace::EvictionResult Server::PerformEvictions() {
       .samples = static_cast<size_t>(config_.maxmemory_samples),
       .budget = EvictionBudget(config_.maxmemory_eviction_tenacity)};
   const keyspace::EvictionRun run = evictor_.Run(databases_, limits, [this] { return UsedMemory(); });
-  // Each evicted key went through the keyspaces' removal listener with
-  // RemovalReason::kEvicted: the place for the "evicted" notification.
+  // Each evicted key reached OnKeyChange as KeyChange::kEvicted, which
+  // publishes the `evicted` keyspace notification.
   stats_.evicted_keys += run.evicted;
   eviction_running_ = run.result == keyspace::EvictionResult::kRunning;
   return run.result;

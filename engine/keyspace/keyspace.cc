@@ -42,13 +42,10 @@ Entry* Keyspace::Find(std::string_view key, Touch touch) {
   Entry& entry = it->second;
   const int64_t now = clock_();
   if (IsExpired(entry, now)) {
-    ++expired_keys_;
-    EraseNode(it, RemovalReason::kExpired);
+    EraseNode(it, KeyChange::kExpired);
     return nullptr;
   }
-  if (touch == Touch::kYes) {
-    entry.access = TouchedAccess(entry.access, tracking_, now, tracking_.lfu ? NextUnit() : 0.0);
-  }
+  if (touch == Touch::kYes) entry.access = Touched(entry, now);
   return &entry;
 }
 
@@ -56,39 +53,43 @@ Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
   auto [it, inserted] = entries_.try_emplace(key);
   Node& node = *it;
   Entry& entry = node.second;
+  // An expired value met here was not there to overwrite: it expires, and
+  // the key is new again, as Redis's lookupKeyWrite sees it.
   const int64_t now = clock_();
-  if (inserted) {
-    order_.insert(Position{OrderHash(node.first), node.first});
-    entry.access = InitialAccess(tracking_, now);
-  } else {
-    NotifyRemoval(node.first, *entry.value, RemovalReason::kOverwritten);
+  bool added = inserted;
+  if (!inserted) {
+    const bool expired = IsExpired(entry, now);
+    if (expired) ++expired_keys_;
+    Notify(expired ? KeyChange::kExpired : KeyChange::kOverwritten, node.first, *entry.value);
     entry.value->Discard();
     UnindexExpiry(entry);
     if (entry.value->evictable()) --evictable_keys_;
-    entry.access = TouchedAccess(entry.access, tracking_, now, tracking_.lfu ? NextUnit() : 0.0);
+    added = expired;
+  } else {
+    order_.insert(Position{OrderHash(node.first), node.first});
   }
+  entry.access = added ? InitialAccess(tracking_, now) : Touched(entry, now);
   entry.value = std::move(value);
   if (entry.value->evictable()) ++evictable_keys_;
   entry.expire_at_ms = entry.value->stored_expire_at_ms();
   if (entry.expire_at_ms != 0) IndexExpiry(node);
+  if (added) Notify(KeyChange::kAdded, node.first, *entry.value);
   return entry;
 }
 
-bool Keyspace::Erase(std::string_view key) { return EraseFor(key, RemovalReason::kDeleted); }
-
-bool Keyspace::EraseFor(std::string_view key, RemovalReason reason) {
+bool Keyspace::Erase(std::string_view key) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return false;
   // An expired key is removed all the same, but was not there to delete
   // (DEL of it replies 0, as Redis's lookupKeyWrite expires it first).
   const bool live = !IsExpired(it->second, clock_());
-  if (!live) ++expired_keys_;
-  EraseNode(it, live ? reason : RemovalReason::kExpired);
+  EraseNode(it, live ? KeyChange::kDeleted : KeyChange::kExpired);
   return live;
 }
 
-void Keyspace::EraseNode(Map::iterator it, RemovalReason reason) {
-  NotifyRemoval(it->first, *it->second.value, reason);
+void Keyspace::EraseNode(Map::iterator it, KeyChange change) {
+  if (change == KeyChange::kExpired) ++expired_keys_;
+  Notify(change, it->first, *it->second.value);
   it->second.value->Discard();
   UnindexExpiry(it->second);
   if (it->second.value->evictable()) --evictable_keys_;
@@ -98,7 +99,7 @@ void Keyspace::EraseNode(Map::iterator it, RemovalReason reason) {
 
 void Keyspace::Clear() {
   for (auto& [key, entry] : entries_) {
-    NotifyRemoval(key, *entry.value, RemovalReason::kFlushed);
+    Notify(KeyChange::kFlushed, key, *entry.value);
     entry.value->Discard();
   }
   entries_.clear();
@@ -144,10 +145,10 @@ void Keyspace::UnindexExpiry(Entry& entry) {
 absl::Status Keyspace::Rename(std::string_view from, std::string_view to) {
   if (Find(from) == nullptr) return absl::NotFoundError("no such key");
   if (from == to) return absl::OkStatus();
-  EraseFor(to, RemovalReason::kRenamed);  // frees the name (a stream's directory) before the move
+  Erase(to);  // frees the name (a stream's directory) before the move
   auto it = entries_.find(from);
   if (absl::Status status = it->second.value->MoveTo(to); !status.ok()) return status;
-  NotifyRemoval(from, *it->second.value, RemovalReason::kRenamed);  // `from` no longer holds it
+  Notify(KeyChange::kRenamedAway, from, *it->second.value);  // `from` no longer holds it
   // Re-key the node in place: the Entry (and so its expiry slot, which
   // points at the node) stays where it is.
   order_.erase(Position{OrderHash(it->first), it->first});

@@ -85,19 +85,19 @@ class Value {
   virtual bool evictable() const { return type() != ValueType::kStream; }
 };
 
-// Why a value left its key, for the removal listener (and the keyspace
-// notifications that will hang off it: "del", "expired", "evicted", ...).
-enum class RemovalReason : uint8_t {
-  kDeleted,      // DEL, UNLINK, a failed write that drops the key
-  kExpired,      // lazy or active expiry
-  kEvicted,      // maxmemory eviction (Keyspace::Evict)
-  kOverwritten,  // Set on a key that held a value
-  kRenamed,      // the source of a RENAME, or its overwritten destination
-  kFlushed,      // FLUSHDB, FLUSHALL
+// What happened to a key, as the key listener hears it.
+enum class KeyChange : uint8_t {
+  kAdded,        // Set on a key that held nothing (or only an expired value)
+  kDeleted,      // Erase: DEL, UNLINK, the old value of a RENAME's target
+  kExpired,      // its TTL passed: lazily, actively, or met by an overwrite
+  kOverwritten,  // Set replaced a live value
+  kRenamedAway,  // the source of a RENAME (the value lives on at the target)
+  kFlushed,      // Clear: FLUSHDB, FLUSHALL
+  kEvicted,      // Evict: maxmemory eviction chose it
 };
 
 // Whether a lookup counts as an access for LRU/LFU (Redis's LOOKUP_NOTOUCH
-// is kNoTouch: TYPE, EXISTS, TTL and OBJECT look without touching).
+// is kNo: TYPE, EXISTS, TTL and OBJECT look without touching).
 enum class Touch : uint8_t { kYes, kNo };
 
 // Milliseconds since the Unix epoch; injectable for tests.
@@ -124,14 +124,14 @@ class Keyspace {
   Keyspace(Keyspace&&) = default;
   Keyspace& operator=(Keyspace&&) = default;
 
-  // Told of every value that leaves its key — DEL, expiry (lazy or
-  // active), FLUSHDB, an overwrite, the source of a RENAME — before it is
-  // discarded. The server wakes clients blocked on the key with it (a
-  // blocked XREADGROUP's group went with the stream, as Redis 7.2's
-  // signalDeletedKeyAsReady tells them).
-  using RemovalListener =
-      std::function<void(std::string_view key, const Value& value, RemovalReason reason)>;
-  void set_removal_listener(RemovalListener listener) { removal_listener_ = std::move(listener); }
+  // Told of every value that arrives at a key that held nothing (kAdded,
+  // after it is stored) and of every value that leaves its key (before it is
+  // discarded), with the reason. The server wakes clients blocked on a key
+  // whose stream left (a blocked XREADGROUP's group went with the stream, as
+  // Redis 7.2's signalDeletedKeyAsReady tells them) and publishes the
+  // `new` and `expired` keyspace notifications from here.
+  using KeyListener = std::function<void(KeyChange change, std::string_view key, const Value& value)>;
+  void set_key_listener(KeyListener listener) { key_listener_ = std::move(listener); }
 
   // How Find and Set record accesses (LRU or LFU); one setting for every
   // key, changed with maxmemory-policy.
@@ -190,9 +190,9 @@ class Keyspace {
   // random run of the SCAN order, or random slots of the expiry index): the
   // candidates of one eviction round. O(log n + count).
   void SampleEvictable(EvictionScope scope, size_t count, KeyVisitor visit);
-  // Removes `key` for eviction if it is still an evictable key of `scope`
-  // (a sampled key may have gone, lost its TTL, or become a stream since);
-  // returns whether it did.
+  // Removes `key` (KeyChange::kEvicted) if it is still an evictable key of
+  // `scope` (a sampled key may have gone, lost its TTL, or become a stream
+  // since); returns whether it did.
   bool Evict(std::string_view key, EvictionScope scope);
 
   // Active expiry: samples keys with a TTL and removes the expired ones,
@@ -220,27 +220,29 @@ class Keyspace {
   bool IsExpired(const Entry& entry, int64_t now_ms) const {
     return entry.expire_at_ms != 0 && entry.expire_at_ms <= now_ms;
   }
-  // Removes the node at `it` (discarding its value) from every index.
-  void EraseNode(Map::iterator it, RemovalReason reason);
-  // Erase() with the reason the listener is told (an expired key is
-  // reported as kExpired whatever the reason).
-  bool EraseFor(std::string_view key, RemovalReason reason);
+  // Removes the node at `it` (discarding its value) from every index; a
+  // kExpired removal is counted in expired_keys.
+  void EraseNode(Map::iterator it, KeyChange change);
   // The next number of the keyspace's generator (splitmix64): sampling for
   // RANDOMKEY, expiry and eviction, and LFU's probabilistic increments.
   uint64_t NextRandom();
   double NextUnit();  // uniform in [0, 1)
+  // The access metadata after a touch now.
+  uint32_t Touched(const Entry& entry, int64_t now_ms) {
+    return TouchedAccess(entry.access, tracking_, now_ms, tracking_.lfu ? NextUnit() : 0.0);
+  }
   void IndexExpiry(Node& node);
   void UnindexExpiry(Entry& entry);
   // Removes keys found expired during an iteration (after it, so the
   // iteration's positions stay valid).
   void EraseExpired(const std::vector<std::string>& keys);
 
-  void NotifyRemoval(std::string_view key, const Value& value, RemovalReason reason) {
-    if (removal_listener_) removal_listener_(key, value, reason);
+  void Notify(KeyChange change, std::string_view key, const Value& value) {
+    if (key_listener_) key_listener_(change, key, value);
   }
 
   Clock clock_;
-  RemovalListener removal_listener_;
+  KeyListener key_listener_;
   Map entries_;
   absl::btree_set<Position> order_;
   std::vector<Node*> expires_;

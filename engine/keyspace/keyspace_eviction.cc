@@ -36,7 +36,7 @@ bool Keyspace::Evict(std::string_view key, EvictionScope scope) {
   auto it = entries_.find(key);
   if (it == entries_.end() || !it->second.value->evictable()) return false;
   if (scope == EvictionScope::kVolatile && it->second.expires_slot == Entry::kNoSlot) return false;
-  EraseNode(it, RemovalReason::kEvicted);
+  EraseNode(it, KeyChange::kEvicted);
   return true;
 }
 

@@ -27,8 +27,7 @@ size_t Keyspace::ExpireSome(int64_t now_ms, absl::Duration budget) {
       Node* node = expires_[NextRandom() % expires_.size()];
       if (!IsExpired(node->second, now_ms)) continue;
       ++expired_this_round;
-      ++expired_keys_;
-      EraseNode(entries_.find(node->first), RemovalReason::kExpired);
+      EraseNode(entries_.find(node->first), KeyChange::kExpired);
       // Removing a stream removes files: check the budget per removal.
       if (std::chrono::steady_clock::now() >= deadline) return removed + expired_this_round;
     }

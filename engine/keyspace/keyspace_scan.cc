@@ -55,8 +55,7 @@ std::optional<std::string> Keyspace::RandomKey() {
     if (it == order_.end()) it = order_.begin();
     auto node = entries_.find(it->key);
     if (!IsExpired(node->second, now)) return std::string(it->key);
-    ++expired_keys_;
-    EraseNode(node, RemovalReason::kExpired);
+    EraseNode(node, KeyChange::kExpired);
   }
   return std::nullopt;
 }
@@ -65,8 +64,7 @@ void Keyspace::EraseExpired(const std::vector<std::string>& keys) {
   for (const std::string& key : keys) {
     auto it = entries_.find(key);
     if (it == entries_.end()) continue;
-    ++expired_keys_;
-    EraseNode(it, RemovalReason::kExpired);
+    EraseNode(it, KeyChange::kExpired);
   }
 }
 

@@ -18,6 +18,7 @@
 #include "server/command/arg_parser.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/commands/stream_reply.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
@@ -129,9 +130,11 @@ void XClaim(CommandContext& ctx) {
   stream::ClaimOptions options{.min_idle_ms = *min_idle};
   if (!ParseClaimOptions(ctx, i, now_ms, &options)) return;
 
+  const ConsumerCreation creation(*stream, ctx.arg(2), ctx.arg(3));
   absl::StatusOr<std::vector<StreamId>> claimed =
       stream::Claim(*stream, ctx.arg(2), ctx.arg(3), ids, options, now_ms);
   if (!claimed.ok()) return ctx.reply().Error(resp::EngineError(claimed.status()));
+  creation.Report(ctx, ctx.arg(1));
   ReplyClaimed(ctx, *stream, *claimed, options.count_mode);
 }
 
@@ -164,10 +167,12 @@ void XAutoClaim(CommandContext& ctx) {
   Stream* stream = FindGroupStream(ctx);
   if (stream == nullptr) return;
 
+  const ConsumerCreation creation(*stream, ctx.arg(2), ctx.arg(3));
   absl::StatusOr<stream::AutoClaimResult> result =
       stream::AutoClaim(*stream, ctx.arg(2), ctx.arg(3), from, static_cast<uint64_t>(count), *min_idle, mode,
                         static_cast<int64_t>(NowMs()));
   if (!result.ok()) return ctx.reply().Error(resp::EngineError(result.status()));
+  creation.Report(ctx, ctx.arg(1));
   ctx.reply().Array(3);
   ReplyId(ctx.reply(), result->next_start);
   ReplyClaimed(ctx, *stream, result->claimed, mode);

@@ -34,7 +34,7 @@ void AppendClientDescription(const Connection& conn, const pubsub::PubSub& pubsu
                   " qbuf=", qbuf, " qbuf-free=", conn.input_capacity() - qbuf,
                   " argv-mem=0 multi-mem=", tx.queued_bytes, " rbs=", conn.input_capacity(),
                   " rbp=", qbuf, " obl=0 oll=0 omem=", omem,
-                  " tot-mem=", conn.input_capacity() + omem + tx.queued_bytes);
+                  " tot-mem=", conn.memory_bytes());
   base::StrAppend(&out, " events=", conn.output().empty() ? "r" : "rw",
                   " cmd=", conn.last_command.empty() ? "NULL" : conn.last_command,
                   " user=default redir=-1 resp=", static_cast<int>(conn.reply().protocol()),

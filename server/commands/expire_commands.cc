@@ -12,6 +12,7 @@
 #include "server/command/arg_parser.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
 #include "server/server.h"
@@ -108,6 +109,7 @@ void ExpireGeneric(CommandContext& ctx, Unit unit, Base base) {
   }
   if (*when <= now) {
     db.Erase(ctx.arg(1));
+    NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "del", ctx.arg(1));
     ctx.reply().Integer(1);
     return;
   }
@@ -115,6 +117,7 @@ void ExpireGeneric(CommandContext& ctx, Unit unit, Base base) {
     ctx.reply().Error(resp::EngineError(status));
     return;
   }
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "expire", ctx.arg(1));
   ctx.reply().Integer(1);
 }
 
@@ -159,6 +162,7 @@ void Persist(CommandContext& ctx) {
     ctx.reply().Error(resp::EngineError(status));
     return;
   }
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "persist", ctx.arg(1));
   ctx.reply().Integer(1);
 }
 

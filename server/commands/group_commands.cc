@@ -9,6 +9,7 @@
 #include "engine/stream/stream.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/commands/group_args.h"
 #include "server/commands/help_reply.h"
 #include "server/commands/stream_reply.h"
@@ -96,6 +97,7 @@ void XGroupCreate(CommandContext& ctx) {
   }
   absl::Status status = target.stream->groups().CreateGroup(ctx.arg(3), id, target.options.entries_read);
   if (!status.ok()) return ctx.reply().Error(resp::EngineError(status));
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xgroup-create", ctx.arg(2));
   ctx.reply().Ok();
 }
 
@@ -116,6 +118,7 @@ void XGroupSetId(CommandContext& ctx) {
   }
   absl::Status status = target.stream->groups().SetPosition(ctx.arg(3), id, target.options.entries_read);
   if (!status.ok()) return ctx.reply().Error(resp::EngineError(status));
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xgroup-setid", ctx.arg(2));
   ctx.reply().Ok();
 }
 
@@ -129,6 +132,7 @@ void XGroupDestroy(CommandContext& ctx) {
   }
   // Clients blocked in XREADGROUP on this group re-run and get NOGROUP.
   ctx.server.SignalKeyReady(ctx.conn.db, ctx.arg(2));
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xgroup-destroy", ctx.arg(2));
   ctx.reply().Integer(1);
 }
 
@@ -140,6 +144,7 @@ void XGroupCreateConsumer(CommandContext& ctx) {
   absl::Status status =
       target.stream->groups().CreateConsumer(ctx.arg(3), ctx.arg(4), static_cast<int64_t>(NowMs()));
   if (!status.ok()) return ctx.reply().Error(resp::EngineError(status));
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xgroup-createconsumer", ctx.arg(2));
   ctx.reply().Integer(1);
 }
 
@@ -148,8 +153,10 @@ void XGroupCreateConsumer(CommandContext& ctx) {
 void XGroupDelConsumer(CommandContext& ctx) {
   GroupTarget target;
   if (!FindTarget(ctx, GroupSubcommand::kOther, NeedsGroup::kYes, &target)) return;
+  const bool existed = target.group->FindConsumer(ctx.arg(4)) != nullptr;
   absl::StatusOr<uint64_t> pending = target.stream->groups().DeleteConsumer(ctx.arg(3), ctx.arg(4));
   if (!pending.ok()) return ctx.reply().Error(resp::EngineError(pending.status()));
+  if (existed) NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xgroup-delconsumer", ctx.arg(2));
   ctx.reply().Integer(static_cast<int64_t>(*pending));
 }
 

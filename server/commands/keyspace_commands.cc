@@ -4,6 +4,7 @@
 #include "engine/base/strings.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/commands/help_reply.h"
 #include "server/commands/object_access.h"
 #include "server/connection.h"
@@ -33,7 +34,11 @@ void Exists(CommandContext& ctx) {
 void Del(CommandContext& ctx) {
   keyspace::Keyspace& db = ctx.server.database(ctx.conn.db);
   int64_t removed = 0;
-  for (size_t i = 1; i < ctx.argc(); ++i) removed += db.Erase(ctx.arg(i)) ? 1 : 0;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    if (!db.Erase(ctx.arg(i))) continue;
+    ++removed;
+    NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "del", ctx.arg(i));
+  }
   ctx.reply().Integer(removed);
 }
 
@@ -87,6 +92,10 @@ void RenameGeneric(CommandContext& ctx, Overwrite overwrite) {
     return;
   }
   ctx.server.SignalKeyReady(ctx.conn.db, to);
+  // Redis's rename adds the target first: `new` fires for it.
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyNew, "new", to);
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "rename_from", from);
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "rename_to", to);
   if (overwrite == Overwrite::kNever) {
     ctx.reply().Integer(1);
   } else {

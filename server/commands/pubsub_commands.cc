@@ -5,8 +5,9 @@
 //
 // Confirmations go to the caller as push frames (arrays in RESP2), one per
 // channel or pattern, each with the caller's running count: channels plus
-// patterns, or shard channels alone for the sharded commands (Redis 7.0). Messages go to other connections as frames encoded once per
-// PUBLISH (MessageFrames) and shared by every receiver. Which RESP2 commands
+// patterns, or shard channels alone for the sharded commands (Redis 7.0).
+// Messages go out through Server::Publish (server_pubsub.cc), as frames
+// encoded once per PUBLISH and shared by every receiver. Which RESP2 commands
 // a subscriber may run is decided by the table (kSubscribedContext) in
 // Server::Execute; disconnects drop subscriptions in Server::OnClose.
 #include <string>
@@ -16,7 +17,6 @@
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
 #include "server/commands/help_reply.h"
-#include "server/commands/pubsub_frames.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
 #include "server/server.h"
@@ -108,33 +108,12 @@ void SSubscribe(CommandContext& ctx) {
   SubscribeTo(ctx, kShardChannels);
 }
 
-// Delivers to every receiver `publish` names; returns the receiver count.
-template <typename PublishFn>
-size_t Deliver(Server& server, MessageFrames& frames, PublishFn&& publish) {
-  return publish([&](SubscriberId id, const std::string* pattern) {
-    // Every subscriber is a live connection: OnClose removes a closing
-    // connection's subscriptions before its slot can be reused.
-    Connection* receiver = server.FindSubscriber(id);
-    if (receiver != nullptr) server.DeliverShared(*receiver, frames.For(receiver->reply().protocol(), pattern));
-  });
-}
-
 void Publish(CommandContext& ctx) {
-  MessageFrames frames(ctx.arg(1), ctx.arg(2));
-  const pubsub::PubSub& state = ctx.server.pubsub();
-  size_t receivers = Deliver(ctx.server, frames, [&](pubsub::PubSub::Deliver deliver) {
-    return state.Publish(ctx.arg(1), deliver);
-  });
-  ctx.reply().Integer(static_cast<int64_t>(receivers));
+  ctx.reply().Integer(static_cast<int64_t>(ctx.server.Publish(ctx.arg(1), ctx.arg(2))));
 }
 
 void SPublish(CommandContext& ctx) {
-  MessageFrames frames(ctx.arg(1), ctx.arg(2), "smessage");
-  const pubsub::PubSub& state = ctx.server.pubsub();
-  size_t receivers = Deliver(ctx.server, frames, [&](pubsub::PubSub::Deliver deliver) {
-    return state.ShardPublish(ctx.arg(1), deliver);
-  });
-  ctx.reply().Integer(static_cast<int64_t>(receivers));
+  ctx.reply().Integer(static_cast<int64_t>(ctx.server.ShardPublish(ctx.arg(1), ctx.arg(2))));
 }
 
 // PUBSUB CHANNELS / SHARDCHANNELS [pattern].

@@ -7,6 +7,7 @@
 #include "engine/stream/stream.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/commands/stream_args.h"
 #include "server/commands/stream_reply.h"
 #include "server/connection.h"
@@ -55,9 +56,10 @@ void XAdd(CommandContext& ctx) {
   absl::StatusOr<StreamId> id = stream->Add(args.id, fields, NowMs());
   if (!id.ok()) return ctx.reply().Error(resp::EngineError(id.status()));
   ctx.server.SignalKeyReady(ctx.conn.db, ctx.arg(1));
-  if (absl::StatusOr<uint64_t> trimmed = stream->Trim(args.trim); !trimmed.ok()) {
-    return ctx.reply().Error(resp::EngineError(trimmed.status()));
-  }
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xadd", ctx.arg(1));
+  absl::StatusOr<uint64_t> trimmed = stream->Trim(args.trim);
+  if (!trimmed.ok()) return ctx.reply().Error(resp::EngineError(trimmed.status()));
+  if (*trimmed > 0) NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xtrim", ctx.arg(1));
   ReplyId(ctx.reply(), *id);
 }
 
@@ -126,6 +128,7 @@ void XDel(CommandContext& ctx) {
   }
   absl::StatusOr<uint64_t> deleted = stream->Delete(ids);
   if (!deleted.ok()) return ctx.reply().Error(resp::EngineError(deleted.status()));
+  if (*deleted > 0) NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xdel", ctx.arg(1));
   ctx.reply().Integer(static_cast<int64_t>(*deleted));
 }
 
@@ -138,6 +141,7 @@ void XTrim(CommandContext& ctx) {
   if (stream == nullptr) return ctx.reply().Integer(0);
   absl::StatusOr<uint64_t> trimmed = stream->Trim(std::get<AddOrTrimArgs>(parsed).trim);
   if (!trimmed.ok()) return ctx.reply().Error(resp::EngineError(trimmed.status()));
+  if (*trimmed > 0) NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xtrim", ctx.arg(1));
   ctx.reply().Integer(static_cast<int64_t>(*trimmed));
 }
 

@@ -22,6 +22,7 @@
 #include "engine/stream/stream.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/commands/stream_read_args.h"
 #include "server/commands/stream_reply.h"
 #include "server/connection.h"
@@ -90,6 +91,7 @@ std::optional<size_t> Deliver(CommandContext& ctx, const ReadArgs& args, std::ve
   const auto mode = args.noack ? stream::PendingMode::kNoAck : stream::PendingMode::kTrack;
   size_t serving = 0;
   for (GroupRead& read : reads) {
+    const ConsumerCreation creation(*read.stream, args.group, args.consumer);
     absl::Status status;
     if (read.history) {
       auto pending = stream::RedeliverPending(*read.stream, args.group, args.consumer, read.after, args.count, now_ms);
@@ -106,6 +108,7 @@ std::optional<size_t> Deliver(CommandContext& ctx, const ReadArgs& args, std::ve
       ctx.reply().Error(resp::EngineError(status));
       return std::nullopt;
     }
+    creation.Report(ctx, read.key);
   }
   return serving;
 }

@@ -10,6 +10,7 @@
 #include "engine/stream/stream.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/keyspace_notify.h"
 #include "server/commands/group_info.h"
 #include "server/commands/help_reply.h"
 #include "server/commands/stream_meta_args.h"
@@ -34,6 +35,7 @@ void XSetId(CommandContext& ctx) {
   if (absl::Status status = stream->SetId(std::get<Stream::IdSettings>(parsed)); !status.ok()) {
     return ctx.reply().Error(resp::EngineError(status));
   }
+  NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xsetid", ctx.arg(1));
   ctx.reply().Ok();
 }
 

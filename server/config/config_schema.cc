@@ -16,6 +16,8 @@
 #include "absl/strings/str_join.h"
 #include "engine/base/strings.h"
 #include "engine/pubsub/glob_match.h"
+#include "engine/pubsub/keyspace_events.h"
+#include "server/config/output_buffer_limits.h"
 
 namespace runnel::config {
 namespace {
@@ -160,6 +162,33 @@ absl::Status CheckSave(const Value& value) {
   return absl::OkStatus();
 }
 
+// notify-keyspace-events: flags in the config, Redis's letters outside.
+absl::Status CheckKeyspaceEvents(const Value& value) {
+  return pubsub::ParseKeyspaceEventFlags(std::get<std::string>(value)).status();
+}
+Field KeyspaceEventsField() {
+  return Field{[](const ServerConfig& config) -> Value {
+                 return pubsub::FormatKeyspaceEventFlags(config.notify_keyspace_events);
+               },
+               [](ServerConfig& config, Value&& value) {
+                 config.notify_keyspace_events = *pubsub::ParseKeyspaceEventFlags(std::get<std::string>(value));
+               }};
+}
+
+// client-output-buffer-limit: a value names only the classes it changes.
+absl::Status CheckOutputBufferLimits(const Value& value) {
+  return ApplyOutputBufferLimits(std::get<std::vector<std::string>>(value), nullptr);
+}
+Field OutputBufferLimitsField() {
+  return Field{[](const ServerConfig& config) -> Value {
+                 return FormatOutputBufferLimits(config.client_output_buffer_limit);
+               },
+               [](ServerConfig& config, Value&& value) {
+                 (void)ApplyOutputBufferLimits(std::get<std::vector<std::string>>(value),
+                                               &config.client_output_buffer_limit);
+               }};
+}
+
 static_assert(static_cast<int>(io::IoBackend::kEpoll) == 1, "io-backend enum_values order");
 static_assert(static_cast<int>(LogLevel::kNothing) == 4, "loglevel enum_values order");
 static_assert(static_cast<int>(AppendFsync::kNo) == 2, "appendfsync enum_values order");
@@ -217,6 +246,10 @@ std::vector<OptionDef> BuildTable() {
              Bind<&ServerConfig::proto_max_bulk_len>()),
       Memory("client-query-buffer-limit", kMutable, kOneMb, kLongMax,
              Bind<&ServerConfig::client_query_buffer_limit>()),
+      Plain(kStringList, "client-output-buffer-limit", kMutable, OutputBufferLimitsField(),
+            CheckOutputBufferLimits),
+      // Pub/sub.
+      Plain(kString, "notify-keyspace-events", kMutable, KeyspaceEventsField(), CheckKeyspaceEvents),
       // Logging.
       Enum("loglevel", kMutable, {"debug", "verbose", "notice", "warning", "nothing"},
            Bind<&ServerConfig::loglevel>()),

@@ -5,6 +5,7 @@
 // in config_schema.cc, which binds each redis.conf name to a field here.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +20,20 @@ enum class LogLevel : uint8_t { kDebug, kVerbose, kNotice, kWarning, kNothing };
 // When the stream log is fsynced (Redis's appendfsync): before replying to
 // each write, once a second, or only when the kernel (or shutdown) does.
 enum class AppendFsync : uint8_t { kAlways, kEverysec, kNo };
+
+// The client classes of `client-output-buffer-limit`, in the order CONFIG GET
+// prints them. Replicas do not exist yet; their class is kept for redis.conf
+// compatibility.
+enum class ClientClass : uint8_t { kNormal, kReplica, kPubSub };
+
+// A client whose pending output passes `hard_bytes`, or stays above
+// `soft_bytes` for `soft_seconds`, is disconnected. 0 disables a limit.
+struct OutputBufferLimit {
+  int64_t hard_bytes = 0;
+  int64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+};
+using OutputBufferLimits = std::array<OutputBufferLimit, 3>;  // by ClientClass
 
 struct ServerConfig {
   // Network.
@@ -57,6 +72,16 @@ struct ServerConfig {
   // Protocol limits.
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+  // Redis's defaults: normal clients unbounded, replicas 256mb/64mb/60s,
+  // pub/sub subscribers 32mb/8mb/60s.
+  OutputBufferLimits client_output_buffer_limit = {{
+      {0, 0, 0},
+      {256LL * 1024 * 1024, 64LL * 1024 * 1024, 60},
+      {32LL * 1024 * 1024, 8LL * 1024 * 1024, 60},
+  }};
+
+  // Keyspace notifications: pubsub::KeyspaceEventClass flags (0: off).
+  uint32_t notify_keyspace_events = 0;
 
   // Logging.
   LogLevel loglevel = LogLevel::kNotice;

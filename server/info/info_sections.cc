@@ -137,6 +137,11 @@ void MemorySection(Server& server, std::string& out) {
   Field(out, "mem_fragmentation_ratio", Ratio(rss, used));
   Field(out, "mem_fragmentation_bytes", Difference(rss, used));
   Field(out, "mem_not_counted_for_evict", 0);
+  // Redis counts subscribers with the normal clients here.
+  size_t clients_memory = 0;
+  for (Connection* conn : server.ConnectionsById()) clients_memory += conn->memory_bytes();
+  Field(out, "mem_clients_slaves", 0);
+  Field(out, "mem_clients_normal", clients_memory);
   Field(out, "mem_allocator", memory::AllocatorStats::Name());
 }
 
@@ -187,6 +192,7 @@ void StatsSection(Server& server, std::string& out) {
   Field(out, "total_reads_processed", s.total_reads_processed);
   Field(out, "client_query_buffer_limit_disconnections",
         s.client_query_buffer_limit_disconnections);
+  Field(out, "client_output_buffer_limit_disconnections", s.client_output_buffer_limit_disconnections);
 }
 
 void ReplicationSection(Server& server, std::string& out) {

@@ -30,6 +30,11 @@ class ConfigSchemaTest : public ::testing::Test {
   std::string SetError(std::string_view name, std::string value) {
     return std::string(Set(name, {std::move(value)}).message());
   }
+  // For a list option: the words of `value`, as CONFIG SET splits them.
+  std::string SetWordsError(std::string_view name, std::string_view value) {
+    std::vector<std::string> words = absl::StrSplit(std::string(value), ' ');
+    return std::string(Set(name, std::move(words)).message());
+  }
   std::string Get(std::string_view name) { return schema_.Get(config_, Spec(name)); }
 
   ConfigSchema schema_;
@@ -45,8 +50,39 @@ TEST_F(ConfigSchemaTest, TableHoldsEveryOptionInOrder) {
                                  "open-segments-max", "requirepass", "maxmemory",
                                  "maxmemory-policy", "maxmemory-samples",
                                  "maxmemory-eviction-tenacity", "lfu-log-factor", "lfu-decay-time",
-                                 "proto-max-bulk-len", "client-query-buffer-limit", "loglevel",
+                                 "proto-max-bulk-len", "client-query-buffer-limit",
+                                 "client-output-buffer-limit", "notify-keyspace-events", "loglevel",
                                  "logfile", "daemonize", "pidfile", "hz"));
+}
+
+TEST_F(ConfigSchemaTest, OutputBufferLimitsChangeOnlyTheClassesNamed) {
+  const OptionSpec& option = Spec("client-output-buffer-limit");
+  EXPECT_EQ(schema_.Get(config_, option), "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
+  ASSERT_TRUE(schema_.Set(config_, option, {"pubsub", "1mb", "2k", "5"}).ok());
+  ASSERT_TRUE(schema_.Set(config_, option, {"replica", "1", "2", "3", "NORMAL", "4", "5", "6"}).ok());
+  EXPECT_EQ(schema_.Get(config_, option), "normal 4 5 6 slave 1 2 3 pubsub 1048576 2000 5");
+  EXPECT_EQ(config_.client_output_buffer_limit[static_cast<size_t>(ClientClass::kPubSub)].soft_seconds, 5);
+  // An empty value changes nothing; a bad one changes nothing either.
+  ASSERT_TRUE(schema_.Set(config_, option, {""}).ok());
+  EXPECT_EQ(SetWordsError("client-output-buffer-limit", "pubsub 1 2"),
+            "Wrong number of arguments in buffer limit configuration.");
+  EXPECT_EQ(SetWordsError("client-output-buffer-limit", "master 1 2 3"),
+            "Invalid client class specified in buffer limit configuration.");
+  EXPECT_EQ(SetWordsError("client-output-buffer-limit", "normal 9 9 9 pubsub 1 2 -3"),
+            "Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+  EXPECT_EQ(SetWordsError("client-output-buffer-limit", "pubsub x 2 3"),
+            "Error in hard, soft or soft_seconds setting in buffer limit configuration.");
+  EXPECT_EQ(schema_.Get(config_, option), "normal 4 5 6 slave 1 2 3 pubsub 1048576 2000 5");
+}
+
+TEST_F(ConfigSchemaTest, KeyspaceEventsPrintInRedisOrder) {
+  const OptionSpec& option = Spec("notify-keyspace-events");
+  ASSERT_TRUE(schema_.Set(config_, option, {"KEA"}).ok());
+  EXPECT_EQ(schema_.Get(config_, option), "AKE");
+  ASSERT_TRUE(schema_.Set(config_, option, {"tx$K"}).ok());
+  EXPECT_EQ(schema_.Get(config_, option), "$xtK");
+  EXPECT_EQ(SetError("notify-keyspace-events", "KZ"), "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+  EXPECT_EQ(schema_.Get(config_, option), "$xtK");
 }
 
 // Catches a row bound to a field of the wrong type (Get or Set would throw).
@@ -73,7 +109,7 @@ TEST_F(ConfigSchemaTest, MutabilityMatchesRedisWhereRunnelAllowsChange) {
   for (const char* name : {"maxclients", "timeout", "tcp-keepalive", "requirepass",
                            "proto-max-bulk-len", "client-query-buffer-limit", "loglevel", "hz",
                            "save", "appendonly", "appendfsync", "segment-max-bytes",
-                           "open-segments-max"}) {
+                           "open-segments-max", "client-output-buffer-limit", "notify-keyspace-events"}) {
     EXPECT_EQ(Spec(name).mutability, Mutability::kMutable) << name;
   }
   EXPECT_TRUE(Spec("requirepass").sensitive);

@@ -203,13 +203,14 @@ TEST_F(EvictorTest, OutOfTimeReportsRunningAfterSixteenEvictions) {
   EXPECT_EQ(KeyCount(), 84u);
 }
 
-TEST_F(EvictorTest, EvictedKeysReachTheRemovalListenerAsEvicted) {
-  std::vector<RemovalReason> reasons;
-  dbs[0].set_removal_listener(
-      [&](std::string_view, const Value&, RemovalReason reason) { reasons.push_back(reason); });
+TEST_F(EvictorTest, EvictedKeysReachTheKeyListenerAsEvicted) {
+  std::vector<KeyChange> changes;
+  dbs[0].set_key_listener([&](KeyChange change, std::string_view, const Value&) {
+    if (change != KeyChange::kAdded) changes.push_back(change);
+  });
   AddKeys(0, "k", 3);
   Run(EvictionPolicy::kAllKeysLru, 1);
-  EXPECT_EQ(reasons, (std::vector<RemovalReason>{RemovalReason::kEvicted, RemovalReason::kEvicted}));
+  EXPECT_EQ(changes, (std::vector<KeyChange>{KeyChange::kEvicted, KeyChange::kEvicted}));
 }
 
 }  // namespace

@@ -281,35 +281,46 @@ TEST_F(KeyspaceTest, FailedMoveKeepsTheSource) {
   EXPECT_EQ(ScanAll(db, 10), std::multiset<std::string>{"from"});
 }
 
-TEST_F(KeyspaceTest, RemovalListenerHearsOfEveryValueThatLeavesItsKeyAndWhy) {
-  std::vector<std::string> removed;
-  std::vector<RemovalReason> reasons;
-  db.set_removal_listener([&](std::string_view key, const Value&, RemovalReason reason) {
-    removed.emplace_back(key);
-    reasons.push_back(reason);
-  });
-  db.Set("new", std::make_unique<FakeValue>());  // an insert is no removal
-  db.Set("new", std::make_unique<FakeValue>());  // an overwrite is
+TEST_F(KeyspaceTest, KeyListenerHearsOfEveryArrivalAndRemovalWithItsReason) {
+  std::vector<std::pair<KeyChange, std::string>> heard;
+  db.set_key_listener([&](KeyChange change, std::string_view key, const Value&) { heard.emplace_back(change, key); });
+  using enum KeyChange;
+  db.Set("new", std::make_unique<FakeValue>());
+  db.Set("new", std::make_unique<FakeValue>());
   db.Set("del", std::make_unique<FakeValue>());
   db.Erase("del");
   db.Erase("never-there");
   db.Set("lazy", std::make_unique<FakeValue>(nullptr, g_now_ms + 10));
   db.Set("active", std::make_unique<FakeValue>(nullptr, g_now_ms + 10));
+  db.Set("over", std::make_unique<FakeValue>(nullptr, g_now_ms + 10));
   db.Set("from", std::make_unique<FakeValue>());
   ASSERT_TRUE(db.Rename("from", "to").ok());
-  EXPECT_EQ(removed, (std::vector<std::string>{"new", "del", "from"}));
-  EXPECT_EQ(reasons, (std::vector<RemovalReason>{RemovalReason::kOverwritten, RemovalReason::kDeleted,
-                                                 RemovalReason::kRenamed}));
+  using Heard = std::vector<std::pair<KeyChange, std::string>>;
+  EXPECT_EQ(heard, (Heard{{kAdded, "new"},
+                          {kOverwritten, "new"},
+                          {kAdded, "del"},
+                          {kDeleted, "del"},
+                          {kAdded, "lazy"},
+                          {kAdded, "active"},
+                          {kAdded, "over"},
+                          {kAdded, "from"},
+                          {kRenamedAway, "from"}}));
+  heard.clear();
   g_now_ms += 20;
   EXPECT_EQ(db.Find("lazy"), nullptr);
+  // Overwriting an expired value: it expired, and the key is new again.
+  db.Set("over", std::make_unique<FakeValue>());
   EXPECT_EQ(db.ExpireSome(g_now_ms, absl::Milliseconds(10)), 1u);
-  EXPECT_EQ(removed.size(), 5u);
-  EXPECT_EQ(reasons[3], RemovalReason::kExpired);
-  EXPECT_EQ(reasons[4], RemovalReason::kExpired);
+  EXPECT_EQ(heard, (Heard{{kExpired, "lazy"}, {kExpired, "over"}, {kAdded, "over"}, {kExpired, "active"}}));
+  EXPECT_EQ(db.expired_keys(), 3u);
+  heard.clear();
   db.Clear();
-  EXPECT_EQ(std::multiset<std::string>(removed.begin() + 5, removed.end()),
-            (std::multiset<std::string>{"new", "to"}));
-  EXPECT_EQ(reasons.back(), RemovalReason::kFlushed);
+  std::multiset<std::string> flushed;
+  for (const auto& [change, key] : heard) {
+    EXPECT_EQ(change, kFlushed);
+    flushed.insert(key);
+  }
+  EXPECT_EQ(flushed, (std::multiset<std::string>{"new", "over", "to"}));
 }
 
 TEST_F(KeyspaceTest, EntryStaysTwentyFourBytes) { EXPECT_EQ(sizeof(Entry), 24u); }
