@@ -203,6 +203,34 @@ TEST_F(EvictorTest, OutOfTimeReportsRunningAfterSixteenEvictions) {
   EXPECT_EQ(KeyCount(), 84u);
 }
 
+TEST_F(EvictorTest, EvictableCountsFollowWritesExpiriesAndRemovals) {
+  using Counts = std::pair<size_t, size_t>;  // all keys, keys with a TTL
+  Keyspace& db = dbs[0];
+  auto counts = [&] {
+    return Counts(db.evictable_count(EvictionScope::kAllKeys), db.evictable_count(EvictionScope::kVolatile));
+  };
+  db.Set("a", std::make_unique<CacheValue>());
+  db.Set("s", std::make_unique<StreamValue>());
+  EXPECT_EQ(counts(), Counts(1, 0));
+  ASSERT_TRUE(db.SetExpireAt("a", g_now_ms + 1000).ok());
+  ASSERT_TRUE(db.SetExpireAt("s", g_now_ms + 1000).ok());
+  EXPECT_EQ(counts(), Counts(1, 1));
+  db.Set("a", std::make_unique<StreamValue>());  // a string key becomes a stream
+  EXPECT_EQ(counts(), Counts(0, 0));
+  db.Set("s", std::make_unique<CacheValue>());
+  ASSERT_TRUE(db.SetExpireAt("s", g_now_ms + 1000).ok());
+  EXPECT_EQ(counts(), Counts(1, 1));
+  ASSERT_TRUE(db.Rename("s", "t").ok());
+  EXPECT_EQ(counts(), Counts(1, 1));
+  ASSERT_TRUE(db.SetExpireAt("t", 0).ok());
+  EXPECT_EQ(counts(), Counts(1, 0));
+  EXPECT_TRUE(db.Erase("t"));
+  EXPECT_EQ(counts(), Counts(0, 0));
+  db.Set("b", std::make_unique<CacheValue>());
+  db.Clear();
+  EXPECT_EQ(counts(), Counts(0, 0));
+}
+
 TEST_F(EvictorTest, EvictedKeysReachTheKeyListenerAsEvicted) {
   std::vector<KeyChange> changes;
   dbs[0].set_key_listener([&](KeyChange change, std::string_view, const Value&) {
