@@ -39,25 +39,13 @@ else
 fi
 
 echo "== fuzz (${fuzz_seconds}s per target)"
-if cmake --preset fuzz >/dev/null && cmake --build build/fuzz -j"$jobs" >/dev/null; then
-  for target in build/fuzz/tests/fuzz/*_fuzz; do
-    [ -x "$target" ] || continue
-    name=$(basename "$target")
-    corpus="tests/fuzz/corpus/${name%_fuzz}"
-    scratch=$(mktemp -d)
-    if "$target" -max_total_time="$fuzz_seconds" -print_final_stats=0 "$scratch" "$corpus" \
-        >"build/fuzz/$name.log" 2>&1; then
-      echo "fuzz $name: ok"
-      passed=$((passed + 1))
-    else
-      echo "fuzz $name: FAILED"; tail -40 "build/fuzz/$name.log"
-      failed=$((failed + 1))
-    fi
-    rm -rf "$scratch"
-  done
-else
-  echo "fuzz build FAILED"
+scripts/fuzz.sh "$fuzz_seconds" | tee build/fuzz.log
+counts=$(grep -E "^fuzz: [0-9]+ passed, [0-9]+ failed" build/fuzz.log | tail -1)
+if [ -z "$counts" ]; then
   failed=$((failed + 1))
+else
+  passed=$((passed + $(echo "$counts" | sed -E 's/fuzz: ([0-9]+) passed.*/\1/')))
+  failed=$((failed + $(echo "$counts" | sed -E 's/.* ([0-9]+) failed/\1/')))
 fi
 
 echo "$passed passed, $failed failed"

@@ -1,5 +1,6 @@
 // runnel-server [/path/to/runnel.conf] [--name value ...]: load the
 // configuration, prepare the data directory, build the Server and run it.
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "engine/base/logging.h"
 #include "server/config/config_file.h"
 #include "server/config/config_schema.h"
+#include "server/open_files_limit.h"
 #include "server/server.h"
 
 namespace {
@@ -74,6 +76,16 @@ int main(int argc, char** argv) {
   }
   runnel::base::SetLogLevel(static_cast<int>(config.loglevel));
   if (!PrepareDataDir(config.dir)) return 1;
+  const int64_t fitting_clients = runnel::FitMaxClientsToOpenFilesLimit(config.maxclients);
+  if (fitting_clients < 1) {
+    rlimit files{};
+    getrlimit(RLIMIT_NOFILE, &files);
+    RUNNEL_LOG_WARNING("Your current 'ulimit -n' of %d is not enough for the server to start. Please increase your "
+                       "open file limit to at least %d. Exiting.",
+                       static_cast<int64_t>(files.rlim_cur), config.maxclients + runnel::kReservedFds);
+    return 1;
+  }
+  config.maxclients = fitting_clients;
   if (!config.pidfile.empty()) {
     if (FILE* f = std::fopen(config.pidfile.c_str(), "w")) {
       std::fprintf(f, "%d\n", getpid());

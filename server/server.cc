@@ -67,6 +67,9 @@ Server::Server(config::ServerConfig config)
   RegisterStreamGroupReadCommands(commands_);
   RegisterClaimCommands(commands_);
   RegisterPubSubCommands(commands_);
+  RegisterStringCommands(commands_);
+  RegisterStringRangeCommands(commands_);
+  RegisterStringNumberCommands(commands_);
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
     databases_[db].set_key_listener(
@@ -144,13 +147,18 @@ resp::ParserLimits Server::ParserLimitsFor(const Connection* conn) const {
 
 void Server::OnOpen(io::ConnectionId id, const io::PeerInfo& peer) {
   ++stats_.total_connections_received;
-  if (shutting_down_ || connection_count_ >= static_cast<size_t>(config_.maxclients)) {
-    // Redis answers before closing so the client can tell why.
+  // Redis answers a refused client before closing so it can tell why.
+  auto refuse = [&](std::string_view error) {
     ++stats_.rejected_connections;
-    loop_->Output(id).Append(base::StrCat("-", resp::kMaxClients, "\r\n"));
+    loop_->Output(id).Append(base::StrCat("-", error, "\r\n"));
     loop_->Flush(id);
     loop_->Close(id, io::CloseMode::kAfterFlush);
-    return;
+  };
+  if (config_.protected_mode && config_.requirepass.empty() && !IsLoopbackPeer(peer.address)) {
+    return refuse(resp::kProtectedMode);
+  }
+  if (shutting_down_ || connection_count_ >= static_cast<size_t>(config_.maxclients)) {
+    return refuse(resp::kMaxClients);
   }
   if (connections_.size() <= id.slot) connections_.resize(id.slot + 1);
   auto conn = std::make_unique<Connection>(id, next_client_id_++, peer, &loop_->Output(id),
@@ -160,6 +168,11 @@ void Server::OnOpen(io::ConnectionId id, const io::PeerInfo& peer) {
   connections_[id.slot] = std::move(conn);
   ++connection_count_;
   RUNNEL_LOG_VERBOSE("Accepted %s", peer.address);
+}
+
+bool Server::IsLoopbackPeer(std::string_view address) {
+  // As Redis's connIsLocal: exactly 127.0.0.1 or ::1 (127.0.0.2 is not).
+  return address.starts_with("127.0.0.1:") || address.starts_with("[::1]:");
 }
 
 Connection* Server::FindConnection(io::ConnectionId id) {

@@ -148,6 +148,8 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
 
  private:
   Connection* FindConnection(io::ConnectionId id);
+  // `address` ("ip:port", "[ip6]:port") is 127.0.0.1 or ::1 (protected-mode).
+  static bool IsLoopbackPeer(std::string_view address);
   void RunCron(absl::Time now);
   void CloseIdleClients(absl::Time now);
   void ExpireKeys(absl::Time now);
@@ -196,6 +198,8 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
                           std::string_view error);
   Connection::Next Queue(Connection& conn, const command::ResolvedCommand& command,
                          std::span<const std::string_view> args);
+  // Drops a client sending HTTP ("POST", "Host:"); returns whether it did.
+  bool RefuseHttp(Connection& conn, std::string_view name);
   void Call(Connection& conn, const command::ResolvedCommand& command,
             std::span<const std::string_view> args);
 
@@ -235,6 +239,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   absl::Time start_time_;
   std::string run_id_;
   absl::Time last_cron_ = absl::InfinitePast();
+  absl::Time last_http_warning_ = absl::InfinitePast();
   int signal_fd_ = -1;
 
   bool shutting_down_ = false;

@@ -9,6 +9,7 @@
 // aborted, as Redis's flagTransaction does.
 #include <chrono>
 
+#include "engine/base/logging.h"
 #include "engine/base/strings.h"
 #include "server/command/command_context.h"
 #include "server/resp/error_text.h"
@@ -74,7 +75,27 @@ void Server::Call(Connection& conn, const command::ResolvedCommand& command,
   if (skip_this && conn.reply_mode == ReplyMode::kOn) reply.set_muted(false);
 }
 
+// An HTTP request sent to the port (a browser, or a cross-protocol attack
+// from a web page) starts with "POST" or carries a "Host:" line. Redis drops
+// such a client at once, without a reply, and logs it at most once a minute.
+bool Server::RefuseHttp(Connection& conn, std::string_view name) {
+  if (!base::EqualsIgnoreCase(name, "post") && !base::EqualsIgnoreCase(name, "host:")) return false;
+  const absl::Time now = absl::Now();
+  if (now - last_http_warning_ >= absl::Seconds(60)) {
+    last_http_warning_ = now;
+    RUNNEL_LOG_WARNING(
+        "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to "
+        "Runnel. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise "
+        "your Runnel instance. Connection from %s aborted.",
+        conn.peer().address);
+  }
+  conn.close_requested = true;
+  loop_->Close(conn.id(), io::CloseMode::kNow);
+  return true;
+}
+
 Connection::Next Server::Execute(Connection& conn, std::span<const std::string_view> args) {
+  if (RefuseHttp(conn, args[0])) return Connection::Next::kStop;
   command::CommandTable::Resolution resolution = commands_.Resolve(args);
   if (resolution.command == nullptr) return Reject(conn, resolution.rejected, resolution.error);
   const command::ResolvedCommand& command = *resolution.command;

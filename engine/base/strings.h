@@ -1,5 +1,5 @@
 // String helpers over std::string_view: StrCat, StrAppend, EqualsIgnoreCase,
-// AsciiLower, AsciiUpper.
+// AsciiLower, AsciiUpper, ParseInt64.
 //
 // Debian's abseil is built with its own absl::string_view, distinct from
 // std::string_view, so absl::StrCat and friends do not accept the
@@ -12,6 +12,7 @@
 #include <concepts>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -62,5 +63,10 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 inline std::string_view ToStd(absl::string_view s) { return {s.data(), s.size()}; }
 std::string AsciiLower(std::string_view s);
 std::string AsciiUpper(std::string_view s);
+
+// Redis's string2ll: "-12" ok; " 12", "+12", "012", "-0", "12a", "" and
+// overflow are not. Commands parse their integer arguments with it, and a
+// string value is int-encoded when it accepts the value's bytes.
+std::optional<int64_t> ParseInt64(std::string_view s);
 
 }  // namespace runnel::base

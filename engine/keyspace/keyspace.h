@@ -195,8 +195,9 @@ class Keyspace {
   // since); returns whether it did.
   bool Evict(std::string_view key, EvictionScope scope);
 
-  // Active expiry: samples keys with a TTL and removes the expired ones,
-  // repeating while many of a sample were expired and `budget` lasts.
+  // Active expiry: checks the next few keys with a TTL (a cursor sweeping
+  // them all over successive calls) and removes the expired ones, repeating
+  // while many were expired and `budget` lasts.
   // Returns how many keys it removed.
   size_t ExpireSome(int64_t now_ms, absl::Duration budget);
 
@@ -251,6 +252,7 @@ class Keyspace {
   size_t evictable_keys_ = 0;     // entries whose value is evictable()
   size_t evictable_expires_ = 0;  // ... and that have a TTL
   uint64_t random_state_ = 0x9e3779b97f4a7c15ULL;
+  size_t expire_cursor_ = 0;  // ExpireSome's position in expires_
 };
 
 }  // namespace runnel::keyspace

@@ -1,11 +1,15 @@
 // Active expiry (Redis's activeExpireCycle, simplified): keys nobody reads
 // would otherwise keep their memory and, for streams, their files forever.
 //
-// Each round samples kSampleSize random keys of the expiry index and removes
-// the expired ones; while a round finds more than a quarter expired, the
-// index is likely full of them and another round runs, until the time
-// budget is spent. Sampling bounds the work per call whatever the number of
-// keys; the caller (the server cron) calls it every tick.
+// Each round checks the next kSampleSize keys of the expiry index and
+// removes the expired ones; while a round finds more than a quarter expired,
+// the index is likely full of them and another round runs, until the time
+// budget is spent. The rounds walk the index with a cursor that wraps
+// around (Redis's expires_cursor), so every key with a TTL is looked at
+// within size / kSampleSize calls: random samples would find the last few
+// expired keys among many live ones only by luck. A fixed number of keys
+// per round bounds the work per call whatever the number of keys; the
+// caller (the server cron) calls it every tick.
 #include <chrono>
 
 #include "engine/keyspace/keyspace.h"
@@ -24,8 +28,14 @@ size_t Keyspace::ExpireSome(int64_t now_ms, absl::Duration budget) {
   for (;;) {
     size_t expired_this_round = 0;
     for (size_t i = 0; i < kSampleSize && !expires_.empty(); ++i) {
-      Node* node = expires_[NextRandom() % expires_.size()];
-      if (!IsExpired(node->second, now_ms)) continue;
+      if (expire_cursor_ >= expires_.size()) expire_cursor_ = 0;
+      Node* node = expires_[expire_cursor_];
+      if (!IsExpired(node->second, now_ms)) {
+        ++expire_cursor_;
+        continue;
+      }
+      // Removal moves the index's last key into this slot: the cursor
+      // stays, to check that key next.
       ++expired_this_round;
       EraseNode(entries_.find(node->first), KeyChange::kExpired);
       // Removing a stream removes files: check the budget per removal.

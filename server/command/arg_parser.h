@@ -8,10 +8,12 @@
 #include <span>
 #include <string_view>
 
+#include "engine/base/strings.h"
+
 namespace runnel::command {
 
-// Redis's string2ll: "-12" ok; " 12", "+12", "012", "12a", "" and overflow are not.
-std::optional<int64_t> ParseInt64(std::string_view s);
+// Redis's string2ll (engine/base/strings.h).
+using base::ParseInt64;
 
 // Walks the arguments of a command left to right.
 class ArgCursor {

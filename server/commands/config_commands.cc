@@ -8,6 +8,7 @@
 #include "engine/base/strings.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/open_files_limit.h"
 #include "server/commands/help_reply.h"
 #include "server/config/config_file.h"
 #include "server/connection.h"
@@ -80,6 +81,18 @@ void ConfigSet(CommandContext& ctx) {
     absl::Status status = schema.Set(candidate, *option, words);
     if (!status.ok()) {
       ctx.reply().Error(SetFailed(name, base::ToStd(status.message())));
+      return;
+    }
+  }
+  // More clients need more descriptors: refuse what the OS cannot hold, as
+  // Redis's updateMaxclients does.
+  if (candidate.maxclients > ctx.server.config().maxclients) {
+    const int64_t fits = FitMaxClientsToOpenFilesLimit(candidate.maxclients);
+    if (fits < candidate.maxclients) {
+      ctx.reply().Error(SetFailed(
+          "maxclients",
+          base::StrCat("The operating system is not able to handle the specified number of clients, try with ",
+                       std::max<int64_t>(fits, 0))));
       return;
     }
   }

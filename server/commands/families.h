@@ -23,6 +23,10 @@ void RegisterGroupCommands(command::CommandTable& table);        // XGROUP XACK
 void RegisterPendingCommands(command::CommandTable& table);      // XPENDING
 void RegisterStreamGroupReadCommands(command::CommandTable& table);  // XREADGROUP
 void RegisterClaimCommands(command::CommandTable& table);        // XCLAIM XAUTOCLAIM
+void RegisterStringCommands(command::CommandTable& table);       // GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX
+                                                                 // MGET MSET MSETNX
+void RegisterStringRangeCommands(command::CommandTable& table);  // APPEND STRLEN GETRANGE SUBSTR SETRANGE
+void RegisterStringNumberCommands(command::CommandTable& table);  // INCR DECR INCRBY DECRBY INCRBYFLOAT
 void RegisterPubSubCommands(command::CommandTable& table);       // SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE
                                                                  // PUBLISH SSUBSCRIBE SUNSUBSCRIBE SPUBLISH PUBSUB
 

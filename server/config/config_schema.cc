@@ -230,6 +230,7 @@ std::vector<OptionDef> BuildTable() {
       Integer("open-segments-max", kMutable, 16, 65536, Bind<&ServerConfig::open_segments_max>()),
       // Security.
       Sensitive(Plain(kString, "requirepass", kMutable, Bind<&ServerConfig::requirepass>())),
+      Plain(kBool, "protected-mode", kMutable, Bind<&ServerConfig::protected_mode>()),
       // Memory limit and eviction.
       Memory("maxmemory", kMutable, 0, INT64_MAX, Bind<&ServerConfig::maxmemory>()),
       Enum("maxmemory-policy", kMutable,

@@ -60,6 +60,8 @@ struct ServerConfig {
 
   // Security.
   std::string requirepass;  // empty: no password
+  // With no password, only loopback clients (127.0.0.1, ::1) are served.
+  bool protected_mode = true;
 
   // Memory limit and eviction (docs/architecture.md, "Memory").
   int64_t maxmemory = 0;  // bytes of heap (INFO used_memory); 0: no limit

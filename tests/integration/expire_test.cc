@@ -6,7 +6,6 @@
 #include <stdlib.h>
 
 #include <chrono>
-#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,21 +17,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-class ExpireTest : public ServerTest {
+class ExpireTest : public StreamCommandsTest {
  protected:
   void SetUp() override { Restart(); }
-  void AddStream(const std::string& key) {
-    ASSERT_THAT(Run({"XADD", key, "*", "f", "v"}), ::testing::Not(ErrorStartsWith("")));
-  }
-  bool StreamDirExists(const std::string& key) {
-    return std::filesystem::exists(data_root() + "/data/streams/0/" + key);
-  }
   int64_t InfoInt(const std::string& section, const std::string& field) {
     const std::string value = InfoField(section, field);
     return value.empty() ? -1 : std::stoll(value);
@@ -130,12 +117,12 @@ TEST_P(ExpireTest, ATimeInThePastDeletesTheKeyAndItsFiles) {
 
 TEST_P(ExpireTest, AnExpiredKeyIsGoneForEveryCommandWithItsFiles) {
   for (const char* key : {"k1", "k2", "k3", "k4", "k5", "keep"}) AddStream(key);
-  const int64_t at = NowMs() + 300;
+  const int64_t at = UnixNowMs() + 300;
   for (const char* key : {"k1", "k2", "k3", "k4", "k5"}) {
     ASSERT_THAT(Run({"PEXPIREAT", key, std::to_string(at)}), IsInt(1));
   }
   ASSERT_TRUE(StreamDirExists("k1"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(at - NowMs() + 20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(at - UnixNowMs() + 20));
   // Each path sees none of them, and removes what it touches; DEL finds
   // nothing to delete.
   EXPECT_THAT(Run({"DEL", "k5"}), IsInt(0));

@@ -1,6 +1,11 @@
 // Start-up, configuration errors, limits on clients, and graceful shutdown
 // of the real server process.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <thread>
@@ -82,6 +87,65 @@ TEST_P(LifecycleTest, UnknownDirectiveStopsStartupNamingIt) {
   EXPECT_EQ(bad->WaitForExit(10s), 1);
   EXPECT_NE(bad->log().find("flibber"), std::string::npos) << bad->log();
   EXPECT_NE(bad->log().find("Bad directive or wrong number of arguments"), std::string::npos);
+}
+
+TEST_P(LifecycleTest, MaxclientsShrinksToWhatTheOpenFilesLimitHolds) {
+  // 96 descriptors are the server's own (32 as in Redis, 64 group journals).
+  StartServer({.args = {"--maxclients", "1000"}, .open_files_limit = 200});
+  EXPECT_THAT(*Run({"CONFIG", "GET", "maxclients"}).Find("maxclients"), IsBulk("104"));
+  EXPECT_NE(server_->log().find("maxclients has been reduced to 104 to compensate for low ulimit"),
+            std::string::npos)
+      << server_->log();
+  EXPECT_THAT(Run({"CONFIG", "SET", "maxclients", "500"}),
+              IsError("ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating system is "
+                      "not able to handle the specified number of clients, try with 104"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "maxclients", "50"}), IsSimple("OK"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "maxclients", "100"}), IsSimple("OK"));
+  // A limit below the reserve cannot serve anyone: start-up fails.
+  auto starved = ServerProcess::Start({.backend = GetParam(), .expect_start = false, .open_files_limit = 64});
+  EXPECT_EQ(starved->WaitForExit(10s), 1);
+  EXPECT_NE(starved->log().find("is not enough for the server to start"), std::string::npos) << starved->log();
+}
+
+// What a client connecting from `source` (an address of this host) reads
+// before the server closes or 500 ms pass.
+std::string FirstWordsFrom(const char* source, int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in local{.sin_family = AF_INET};
+  inet_pton(AF_INET, source, &local.sin_addr);
+  bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local);
+  sockaddr_in server{.sin_family = AF_INET, .sin_port = htons(static_cast<uint16_t>(port))};
+  inet_pton(AF_INET, "127.0.0.1", &server.sin_addr);
+  std::string got;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&server), sizeof server) == 0) {
+    send(fd, "PING\r\n", 6, MSG_NOSIGNAL);
+    pollfd p{fd, POLLIN, 0};
+    char buffer[4096];
+    while (poll(&p, 1, 500) > 0) {
+      ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      got.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  close(fd);
+  return got;
+}
+
+TEST_P(LifecycleTest, ProtectedModeServesOnlyLoopbackClientsWhileThereIsNoPassword) {
+  // 127.0.0.2 is loopback to the kernel but not to Redis's check.
+  const std::string denied = FirstWordsFrom("127.0.0.2", server_->port());
+  EXPECT_TRUE(denied.starts_with("-DENIED Redis is running in protected mode because protected mode is enabled "
+                                 "and no password is set for the default user."))
+      << denied;
+  EXPECT_TRUE(denied.ends_with("in order for the server to start accepting connections from the outside.\r\n"));
+  EXPECT_EQ(FirstWordsFrom("127.0.0.1", server_->port()), "+PONG\r\n");
+  EXPECT_EQ(InfoField("stats", "rejected_connections"), "1");
+  // A password, or protected-mode off, lets everyone in.
+  ASSERT_THAT(Run({"CONFIG", "SET", "requirepass", "secret"}), IsSimple("OK"));
+  EXPECT_TRUE(FirstWordsFrom("127.0.0.2", server_->port()).starts_with("-NOAUTH"));
+  ASSERT_THAT(Run({"AUTH", "secret"}), IsSimple("OK"));
+  ASSERT_THAT(Run({"CONFIG", "SET", "requirepass", "", "protected-mode", "no"}), IsSimple("OK"));
+  EXPECT_EQ(FirstWordsFrom("127.0.0.2", server_->port()), "+PONG\r\n");
 }
 
 TEST_P(LifecycleTest, BadValueStopsStartupNamingIt) {

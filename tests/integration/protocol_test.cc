@@ -1,7 +1,9 @@
 // RESP on the wire: multibulk and inline commands, arbitrary byte splits,
 // deep pipelines, protocol errors (reply, then close, others unaffected) and
 // the size limits.
+#include <atomic>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/server_harness.h"
 
@@ -123,6 +125,53 @@ TEST_P(ProtocolTest, UnauthenticatedClientsGetSmallLimits) {
   auto conn2 = Connect();
   conn2->SendRaw("*1\r\n$16385\r\n");
   EXPECT_THAT(*conn2->Read(), IsError("ERR Protocol error: unauthenticated bulk length"));
+}
+
+TEST_P(ProtocolTest, HttpRequestsCloseTheConnectionWithoutAReply) {
+  const std::vector<std::string> requests = {"POST / HTTP/1.1\r\nHost: example\r\n\r\n", "host: example\r\n",
+                                             "*1\r\n$4\r\npost\r\n"};
+  for (const std::string& request : requests) {
+    auto conn = Connect();
+    // As in Redis, even the reply to a command before it in the same read
+    // is dropped: the client is gone at once.
+    conn->SendRaw("PING\r\n" + request + "PING\r\n");
+    EXPECT_TRUE(conn->WaitForClose()) << request;
+    EXPECT_EQ(conn->ReadRaw(std::chrono::milliseconds(0)), "") << request;
+  }
+  // A GET line is an ordinary (wrong) command, as in Redis.
+  auto conn = Connect();
+  conn->SendRaw("GET / HTTP/1.1\r\n");
+  EXPECT_THAT(*conn->Read(), ErrorStartsWith("ERR"));
+  EXPECT_THAT(Run({"PING"}), IsSimple("PONG"));
+}
+
+// Slowloris: clients that send their commands a byte at a time hold a
+// partial command each and nothing else; other clients keep their latency.
+TEST_P(ProtocolTest, ClientsSendingOneByteAtATimeDoNotSlowOthers) {
+  constexpr int kSlowClients = 20;
+  const std::string command = RespClient::Encode({"ECHO", std::string(64, 's')});
+  std::vector<std::unique_ptr<RespClient>> slow;
+  for (int i = 0; i < kSlowClients; ++i) slow.push_back(Connect());
+  std::atomic<bool> stop = false;
+  std::thread dripping([&] {
+    for (size_t at = 0; !stop && at < command.size(); ++at) {
+      for (auto& client : slow) client->SendRaw(command.substr(at, 1));
+      std::this_thread::sleep_for(20ms);
+    }
+  });
+  auto worst = std::chrono::steady_clock::duration::zero();
+  for (int i = 0; i < 100; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    ASSERT_THAT(Run({"PING"}), IsSimple("PONG"));
+    worst = std::max(worst, std::chrono::steady_clock::now() - started);
+    std::this_thread::sleep_for(10ms);
+  }
+  // Generous for a loaded ASan build; a server stuck on a slow client would
+  // take the drip's whole 1.5 s.
+  EXPECT_LT(worst, 250ms);
+  EXPECT_LT(std::stoll(InfoField("memory", "mem_clients_normal")), (kSlowClients + 1) * 256 * 1024);
+  stop = true;
+  dripping.join();
 }
 
 TEST_P(ProtocolTest, QueryBufferLimitClosesTheClient) {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +55,10 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
     int log = open(p->log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
+    if (options.open_files_limit != 0) {
+      rlimit files{options.open_files_limit, options.open_files_limit};
+      setrlimit(RLIMIT_NOFILE, &files);
+    }
     std::vector<char*> cargv;
     for (std::string& a : argv) cargv.push_back(a.data());
     cargv.push_back(nullptr);

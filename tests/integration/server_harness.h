@@ -18,6 +18,7 @@ struct ServerOptions {
   std::vector<std::string> args;          // more flags, e.g. {"--requirepass", "x"}
   std::string config_text;                // when set, written to a file passed first
   bool expect_start = true;               // false: the test expects start-up to fail
+  uint64_t open_files_limit = 0;          // when set, the server's RLIMIT_NOFILE (soft and hard)
 };
 
 class ServerProcess {

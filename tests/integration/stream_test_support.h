@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <regex>
 #include <string>
@@ -69,8 +70,24 @@ inline std::pair<uint64_t, uint64_t> SplitId(const std::string& id) {
   return {std::stoull(m[1]), std::stoull(m[2])};
 }
 
+// Milliseconds since the Unix epoch, as the server's clock reads it.
+inline int64_t UnixNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 class StreamCommandsTest : public ServerTest {
  protected:
+  // A stream at `key` with one entry.
+  void AddStream(const std::string& key) {
+    ASSERT_THAT(Run({"XADD", key, "*", "f", "v"}), ::testing::Not(ErrorStartsWith("")));
+  }
+  // Whether `key` of db 0 has its directory; for servers started with
+  // Restart() (their data directory is under data_root()).
+  bool StreamDirExists(const std::string& key) {
+    return std::filesystem::exists(data_root() + "/data/streams/0/" + key);
+  }
   // r: 1-0 f=1, 1-1 f=2, 2-0 f=3, 3-5 f=4, 5-0 f=5.
   void AddFive() {
     const char* ids[] = {"1-0", "1-1", "2-0", "3-5", "5-0"};

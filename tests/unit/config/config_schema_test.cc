@@ -47,7 +47,7 @@ TEST_F(ConfigSchemaTest, TableHoldsEveryOptionInOrder) {
   EXPECT_THAT(names, ElementsAre("port", "bind", "tcp-backlog", "maxclients", "timeout",
                                  "tcp-keepalive", "io-backend", "dir", "databases", "save",
                                  "appendonly", "appendfsync", "segment-max-bytes",
-                                 "open-segments-max", "requirepass", "maxmemory",
+                                 "open-segments-max", "requirepass", "protected-mode", "maxmemory",
                                  "maxmemory-policy", "maxmemory-samples",
                                  "maxmemory-eviction-tenacity", "lfu-log-factor", "lfu-decay-time",
                                  "proto-max-bulk-len", "client-query-buffer-limit",
@@ -106,7 +106,7 @@ TEST_F(ConfigSchemaTest, MutabilityMatchesRedisWhereRunnelAllowsChange) {
                            "daemonize", "pidfile", "logfile"}) {
     EXPECT_EQ(Spec(name).mutability, Mutability::kImmutable) << name;
   }
-  for (const char* name : {"maxclients", "timeout", "tcp-keepalive", "requirepass",
+  for (const char* name : {"maxclients", "timeout", "tcp-keepalive", "requirepass", "protected-mode",
                            "proto-max-bulk-len", "client-query-buffer-limit", "loglevel", "hz",
                            "save", "appendonly", "appendfsync", "segment-max-bytes",
                            "open-segments-max", "client-output-buffer-limit", "notify-keyspace-events"}) {
@@ -360,7 +360,7 @@ TEST_F(ConfigSchemaTest, MatchGlobsNamesCaseInsensitivelyInTableOrder) {
               ElementsAre(Pair("tcp-backlog", "511"), Pair("tcp-keepalive", "300")));
   EXPECT_THAT(schema_.Match(config_, "p?rt"), ElementsAre(Pair("port", "6379")));
   EXPECT_THAT(schema_.Match(config_, "[bp]*"),
-              ElementsAre(Pair("port", "6379"), Pair("bind", "127.0.0.1"),
+              ElementsAre(Pair("port", "6379"), Pair("bind", "127.0.0.1"), Pair("protected-mode", "yes"),
                           Pair("proto-max-bulk-len", "536870912"), Pair("pidfile", "")));
   EXPECT_EQ(schema_.Match(config_, "*").size(), schema_.options().size());
   EXPECT_THAT(schema_.Match(config_, "nope"), IsEmpty());

@@ -363,6 +363,21 @@ TEST_F(KeyspaceTest, ExpireSomeRemovesOnlyExpiredKeys) {
   EXPECT_EQ(log.discards, 500);
 }
 
+// A few expired keys among many live ones: one sweep of the expiry index
+// (size / 20 calls) finds them all, where random samples would take many.
+TEST_F(KeyspaceTest, ExpireSomeFindsTheLastFewExpiredKeysInOneSweep) {
+  for (int i = 0; i < 1000; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    db.Set(key, std::make_unique<FakeValue>());
+    ASSERT_TRUE(db.SetExpireAt(key, g_now_ms + (i % 200 == 7 ? 10 : 100000)).ok());
+  }
+  g_now_ms += 20;
+  size_t removed = 0;
+  for (int call = 0; call < 1000 / 20; ++call) removed += db.ExpireSome(g_now_ms, absl::Seconds(1));
+  EXPECT_EQ(removed, 5u);
+  EXPECT_EQ(db.expires_count(), 995u);
+}
+
 TEST_F(KeyspaceTest, ExpireSomeWithNothingToExpireIsCheap) {
   db.Set("k", std::make_unique<FakeValue>());
   EXPECT_EQ(db.ExpireSome(g_now_ms, absl::Milliseconds(1)), 0u);
