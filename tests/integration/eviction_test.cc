@@ -154,5 +154,22 @@ TEST_P(EvictionTest, LfuKeepsKeysUsedOften) {
   EXPECT_GT(Survivors("hot", 200), 190);
 }
 
+TEST_P(EvictionTest, EachEvictionPublishesTheEvictedEvent) {
+  ASSERT_THAT(Run({"CONFIG", "SET", "notify-keyspace-events", "Ee"}), IsSimple("OK"));
+  auto subscriber = Connect();
+  ASSERT_THAT(subscriber->Run({"SUBSCRIBE", "__keyevent@0__:evicted"}), ArrLen(3));
+  ASSERT_THAT(Run({"SET", "victim", "v"}), IsSimple("OK"));
+  ASSERT_THAT(Run({"CONFIG", "SET", "maxmemory", "1", "maxmemory-policy", "allkeys-random"}), IsSimple("OK"));
+  // Evicting "victim" is not enough (nothing else is left): SET is refused.
+  EXPECT_THAT(Run({"SET", "k", "v"}), IsError(kOom));
+  std::optional<RespValue> message = subscriber->Read();
+  ASSERT_TRUE(message.has_value());
+  ASSERT_THAT(*message, ArrLen(3));
+  EXPECT_THAT(message->elements[0], IsBulk("message"));
+  EXPECT_THAT(message->elements[1], IsBulk("__keyevent@0__:evicted"));
+  EXPECT_THAT(message->elements[2], IsBulk("victim"));
+  EXPECT_EQ(EvictedKeys(), 1);
+}
+
 }  // namespace
 }  // namespace runnel::testing
