@@ -8,7 +8,7 @@
 set -euo pipefail
 
 profile="${1:-build}"
-packages=(build-essential cmake pkg-config libabsl-dev liburing-dev libxxhash-dev)
+packages=(build-essential cmake pkg-config libabsl-dev liburing-dev libxxhash-dev libjemalloc-dev)
 case "$profile" in
   build) ;;
   test) packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev redis-tools) ;;

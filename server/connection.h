@@ -34,6 +34,7 @@ struct Transaction {
   bool aborted = false;  // a command was rejected while queuing: EXEC answers EXECABORT
   std::vector<std::vector<std::string>> queued;
   size_t queued_bytes = 0;
+  uint32_t flags = 0;  // the queued commands' CommandFlags, or-ed (EXEC's OOM check)
 };
 
 // Which signals of a key run a blocked command again (Redis 7.2's

@@ -77,6 +77,7 @@ Server::Server(config::ServerConfig config)
           OnKeyChange(db, change, key, value);
         });
   }
+  ApplyAccessTracking();
 }
 
 Server::~Server() {
@@ -281,6 +282,9 @@ void Server::KillClient(Connection& conn, const Connection& caller) {
 
 void Server::OnConfigChanged() {
   base::SetLogLevel(static_cast<int>(config_.loglevel));
+  ApplyAccessTracking();
+  // A lowered maxmemory evicts at once, as Redis's updateMaxmemory.
+  if (config_.maxmemory > 0) PerformEvictions();
   if (storage_ != nullptr) storage_->ApplyConfig(config_);
   for (auto& conn : connections_) {
     if (conn) conn->parser().set_limits(ParserLimitsFor(conn.get()));
@@ -318,6 +322,10 @@ absl::Duration Server::BeforeSleep() {
   if (!unblocked_.empty()) ResumeUnblockedClients();
   storage_->BeforeSleep(config_.appendfsync);
   if (!sync_waiters_.empty()) ReleaseSyncedReplies();
+  // Over maxmemory with the last call's time spent: evict a little more
+  // each turn without sleeping, as Redis's evictionTimeProc.
+  if (eviction_running_) PerformEvictions();
+  if (eviction_running_) return absl::ZeroDuration();
   return UntilNextBlockDeadline(absl::Now(), period);
 }
 
@@ -329,6 +337,9 @@ void Server::RunCron(absl::Time now) {
   CloseIdleClients(now);
   storage_->Cron(config_.appendfsync, now);
   ExpireKeys(now);
+  // The allocator's totals, which other threads' memory reaches only here.
+  allocator_.Refresh();
+  UsedMemory();
   if (shutting_down_) AdvanceShutdown(now);
 }
 

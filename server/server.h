@@ -22,6 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "engine/keyspace/evictor.h"
 #include "engine/keyspace/keyspace.h"
 #include "engine/pubsub/pubsub.h"
 #include "server/blocking/blocked_keys.h"
@@ -32,6 +33,7 @@
 #include "server/durability/storage.h"
 #include "server/info/server_stats.h"
 #include "server/io/event_loop.h"
+#include "server/memory/allocator_stats.h"
 #include "server/resp/resp_writer.h"
 
 namespace runnel {
@@ -81,6 +83,11 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   absl::Time start_time() const { return start_time_; }
   const std::string& run_id() const { return run_id_; }
   size_t blocked_clients() const { return blocked_clients_; }
+
+  // --- memory (server_memory.cc) ---
+  memory::AllocatorStats& allocator() { return allocator_; }
+  // Heap bytes in use now (INFO used_memory); also moves used_memory_peak.
+  size_t UsedMemory();
 
   size_t connection_count() const { return connection_count_; }
   // Live connections ordered by client id (CLIENT LIST order).
@@ -175,10 +182,22 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // How long the loop may sleep before the nearest block deadline.
   absl::Duration UntilNextBlockDeadline(absl::Time now, absl::Duration cap) const;
 
+  // Memory (server_memory.cc).
+  // Hands maxmemory-policy and the LFU options to every database.
+  void ApplyAccessTracking();
+  // Redis's performEvictions: evicts by the policy while over maxmemory,
+  // for a bounded time; kRunning continues from BeforeSleep.
+  keyspace::EvictionResult PerformEvictions();
+  // Whether `command` must be refused with -OOM: over maxmemory after
+  // evicting, and the command may grow memory (denyoom, any command queued
+  // in MULTI, an EXEC whose queue holds a denyoom command).
+  bool RefusedForMemory(const Connection& conn, const command::ResolvedCommand& command);
+
   // Dispatch steps (server_dispatch.cc).
   Connection::Next Reject(Connection& conn, const command::ResolvedCommand* command,
                           std::string_view error);
-  Connection::Next Queue(Connection& conn, std::span<const std::string_view> args);
+  Connection::Next Queue(Connection& conn, const command::ResolvedCommand& command,
+                         std::span<const std::string_view> args);
   // Drops a client sending HTTP ("POST", "Host:"); returns whether it did.
   bool RefuseHttp(Connection& conn, std::string_view name);
   void Call(Connection& conn, const command::ResolvedCommand& command,
@@ -191,6 +210,9 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   info::ServerStats stats_;
   std::unique_ptr<durability::Storage> storage_;
   std::unique_ptr<io::EventLoop> loop_;
+  memory::AllocatorStats allocator_;
+  keyspace::Evictor evictor_;
+  bool eviction_running_ = false;  // over maxmemory, out of time: BeforeSleep goes on
 
   // Connections by loop slot; null where no client is.
   std::vector<std::unique_ptr<Connection>> connections_;

@@ -1,6 +1,7 @@
 // Server::Execute: the path of one command from parsed arguments to a reply.
 //
-//   resolve (name, subcommand, arity) -> authenticated? -> RESP2 subscriber?
+//   resolve (name, subcommand, arity) -> authenticated? -> maxmemory (evict, or
+//   refuse with -OOM) -> RESP2 subscriber?
 //   -> in MULTI? queue
 //   -> CLIENT REPLY mode -> handler -> counters
 //
@@ -24,7 +25,9 @@ Connection::Next Server::Reject(Connection& conn, const command::ResolvedCommand
   return Connection::Next::kContinue;
 }
 
-Connection::Next Server::Queue(Connection& conn, std::span<const std::string_view> args) {
+Connection::Next Server::Queue(Connection& conn, const command::ResolvedCommand& command,
+                               std::span<const std::string_view> args) {
+  conn.transaction.flags |= command.spec->flags;
   std::vector<std::string> copy(args.begin(), args.end());
   for (const std::string& arg : copy) conn.transaction.queued_bytes += arg.size();
   conn.transaction.queued.push_back(std::move(copy));
@@ -101,6 +104,16 @@ Connection::Next Server::Execute(Connection& conn, std::span<const std::string_v
   if (!conn.authenticated && !(spec.flags & command::kNoAuth)) {
     return Reject(conn, &command, resp::kNoAuth);
   }
+  // Commands inside EXEC were checked when queued and at EXEC, as in Redis.
+  if (config_.maxmemory > 0 && !conn.in_exec && RefusedForMemory(conn, command)) {
+    if (spec.name == "exec") {
+      // The transaction is discarded (Redis's execCommandAbort).
+      conn.transaction = Transaction{};
+      return Reject(conn, &command,
+                    base::StrCat("EXECABORT Transaction discarded because of: ", resp::kOom));
+    }
+    return Reject(conn, &command, resp::kOom);
+  }
   // RESP2 has one stream of replies, which a subscriber reads as messages;
   // RESP3 tells pushes apart, so there any command runs. EXEC runs its whole
   // queue even after a queued SUBSCRIBE, as Redis checks only on arrival.
@@ -113,7 +126,7 @@ Connection::Next Server::Execute(Connection& conn, std::span<const std::string_v
   }
   if (conn.transaction.active && !(spec.flags & command::kTransactionControl)) {
     if (spec.flags & command::kNoMulti) return Reject(conn, &command, resp::kNotAllowedInMulti);
-    return Queue(conn, args);
+    return Queue(conn, command, args);
   }
   Call(conn, command, args);
   // Clients blocked on keys this command wrote are served before the next

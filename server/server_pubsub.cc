@@ -78,6 +78,7 @@ void Server::OnKeyChange(int db, keyspace::KeyChange change, std::string_view ke
   // A stream that leaves its key wakes the clients blocked on it.
   if (change != KeyChange::kAdded && value.type() == keyspace::ValueType::kStream) SignalKeyReady(db, key);
   if (change == KeyChange::kExpired) NotifyKeyspaceEvent(pubsub::kNotifyExpired, "expired", key, db);
+  if (change == KeyChange::kEvicted) NotifyKeyspaceEvent(pubsub::kNotifyEvicted, "evicted", key, db);
   if (change == KeyChange::kAdded) NotifyKeyspaceEvent(pubsub::kNotifyNew, "new", key, db);
 }
 

@@ -25,14 +25,28 @@ uint64_t Keyspace::OrderHash(std::string_view key) {
   return std::hash<std::string_view>{}(key);
 }
 
-Entry* Keyspace::Find(std::string_view key) {
+uint64_t Keyspace::NextRandom() {
+  // splitmix64: cheap, and every output bit is well mixed.
+  random_state_ += 0x9e3779b97f4a7c15ULL;
+  uint64_t z = random_state_;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+double Keyspace::NextUnit() { return static_cast<double>(NextRandom() >> 11) * 0x1.0p-53; }
+
+Entry* Keyspace::Find(std::string_view key, Touch touch) {
   auto it = entries_.find(key);
   if (it == entries_.end()) return nullptr;
-  if (it->second.expire_at_ms != 0 && IsExpired(it->second, clock_())) {
+  Entry& entry = it->second;
+  const int64_t now = clock_();
+  if (IsExpired(entry, now)) {
     EraseNode(it, KeyChange::kExpired);
     return nullptr;
   }
-  return &it->second;
+  if (touch == Touch::kYes) entry.access = Touched(entry, now);
+  return &entry;
 }
 
 Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
@@ -41,23 +55,24 @@ Entry& Keyspace::Set(std::string_view key, std::unique_ptr<Value> value) {
   Entry& entry = node.second;
   // An expired value met here was not there to overwrite: it expires, and
   // the key is new again, as Redis's lookupKeyWrite sees it.
+  const int64_t now = clock_();
   bool added = inserted;
   if (!inserted) {
-    const bool expired = IsExpired(entry, clock_());
+    const bool expired = IsExpired(entry, now);
     if (expired) ++expired_keys_;
     Notify(expired ? KeyChange::kExpired : KeyChange::kOverwritten, node.first, *entry.value);
     entry.value->Discard();
+    UnindexExpiry(entry);
+    if (entry.value->evictable()) --evictable_keys_;
     added = expired;
   } else {
     order_.insert(Position{OrderHash(node.first), node.first});
   }
+  entry.access = added ? InitialAccess(tracking_, now) : Touched(entry, now);
   entry.value = std::move(value);
+  if (entry.value->evictable()) ++evictable_keys_;
   entry.expire_at_ms = entry.value->stored_expire_at_ms();
-  if (entry.expire_at_ms != 0) {
-    IndexExpiry(node);
-  } else {
-    UnindexExpiry(entry);
-  }
+  if (entry.expire_at_ms != 0) IndexExpiry(node);
   if (added) Notify(KeyChange::kAdded, node.first, *entry.value);
   return entry;
 }
@@ -77,6 +92,7 @@ void Keyspace::EraseNode(Map::iterator it, KeyChange change) {
   Notify(change, it->first, *it->second.value);
   it->second.value->Discard();
   UnindexExpiry(it->second);
+  if (it->second.value->evictable()) --evictable_keys_;
   order_.erase(Position{OrderHash(it->first), it->first});
   entries_.erase(it);
 }
@@ -89,6 +105,8 @@ void Keyspace::Clear() {
   entries_.clear();
   order_.clear();
   expires_.clear();
+  evictable_keys_ = 0;
+  evictable_expires_ = 0;
 }
 
 absl::Status Keyspace::SetExpireAt(std::string_view key, int64_t expire_at_ms) {
@@ -108,13 +126,15 @@ absl::Status Keyspace::SetExpireAt(std::string_view key, int64_t expire_at_ms) {
 
 void Keyspace::IndexExpiry(Node& node) {
   if (node.second.expires_slot != Entry::kNoSlot) return;
-  node.second.expires_slot = expires_.size();
+  node.second.expires_slot = static_cast<uint32_t>(expires_.size());
   expires_.push_back(&node);
+  if (node.second.value->evictable()) ++evictable_expires_;
 }
 
 void Keyspace::UnindexExpiry(Entry& entry) {
-  const size_t slot = entry.expires_slot;
+  const uint32_t slot = entry.expires_slot;
   if (slot == Entry::kNoSlot) return;
+  if (entry.value->evictable()) --evictable_expires_;
   // Swap-remove: the last key takes the freed slot.
   expires_[slot] = expires_.back();
   expires_[slot]->second.expires_slot = slot;

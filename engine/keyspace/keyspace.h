@@ -13,7 +13,8 @@
 //                                            entries never move, so the two
 //                                            indexes below point into it)
 //   order_     (hash(key), key), ordered     SCAN, KEYS, RANDOMKEY
-//   expires_   [Entry*] of keys with a TTL   active expiry samples it
+//   expires_   [Entry*] of keys with a TTL   active expiry and volatile-*
+//                                            eviction sample it
 //
 // SCAN's cursor is a position in order_: the hash at which the next call
 // resumes. A key's place in that order depends on nothing but its bytes, so
@@ -26,6 +27,11 @@
 // Expiry is lazy and active, as in Redis: Find() and every iteration treat
 // an expired key as absent (Find removes it), and ExpireSome() removes
 // expired keys that nobody touches.
+//
+// Each entry keeps 24 bits of access metadata (access_clock.h) that Find
+// updates, for OBJECT IDLETIME/FREQ and for eviction (keyspace_eviction.cc:
+// sampling candidates for the server's Evictor). Only evictable values can
+// be evicted: streams never are, since their bodies live on disk.
 //
 // Not thread-safe; owned by the loop that serves it.
 #pragma once
@@ -44,6 +50,8 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "engine/base/string_map.h"
+#include "engine/keyspace/access_clock.h"
+#include "engine/keyspace/eviction_policy.h"
 
 namespace runnel::keyspace {
 
@@ -71,6 +79,10 @@ class Value {
   // The key is being renamed to `key` (which holds nothing now): move what
   // is named after the key outside memory (a stream's directory).
   virtual absl::Status MoveTo(std::string_view /*key*/) { return absl::OkStatus(); }
+  // Whether maxmemory eviction may remove the key. Values that live in
+  // memory may go; a stream may not (its body is on disk, and losing an
+  // acknowledged entry to a cache policy is never wanted).
+  virtual bool evictable() const { return type() != ValueType::kStream; }
 };
 
 // What happened to a key, as the key listener hears it.
@@ -81,7 +93,12 @@ enum class KeyChange : uint8_t {
   kOverwritten,  // Set replaced a live value
   kRenamedAway,  // the source of a RENAME (the value lives on at the target)
   kFlushed,      // Clear: FLUSHDB, FLUSHALL
+  kEvicted,      // Evict: maxmemory eviction chose it
 };
+
+// Whether a lookup counts as an access for LRU/LFU (Redis's LOOKUP_NOTOUCH
+// is kNo: TYPE, EXISTS, TTL and OBJECT look without touching).
+enum class Touch : uint8_t { kYes, kNo };
 
 // Milliseconds since the Unix epoch; injectable for tests.
 using Clock = int64_t (*)();
@@ -93,8 +110,12 @@ struct Entry {
   // which keeps the expiry index in step.
   int64_t expire_at_ms = 0;
   // Position in the keyspace's expiry index; owned by the Keyspace.
-  size_t expires_slot = kNoSlot;
-  static constexpr size_t kNoSlot = SIZE_MAX;
+  uint32_t expires_slot = kNoSlot;
+  // LRU clock or LFU counter (access_clock.h); owned by the Keyspace. With
+  // expires_slot it fills what would otherwise be padding: an Entry stays
+  // 24 bytes.
+  uint32_t access = 0;
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
 };
 
 class Keyspace {
@@ -112,10 +133,19 @@ class Keyspace {
   using KeyListener = std::function<void(KeyChange change, std::string_view key, const Value& value)>;
   void set_key_listener(KeyListener listener) { key_listener_ = std::move(listener); }
 
-  // nullptr when absent or expired (an expired key is removed here).
-  Entry* Find(std::string_view key);
+  // How Find and Set record accesses (LRU or LFU); one setting for every
+  // key, changed with maxmemory-policy.
+  void set_access_tracking(const AccessTracking& tracking) { tracking_ = tracking; }
+  const AccessTracking& access_tracking() const { return tracking_; }
+
+  // nullptr when absent or expired (an expired key is removed here). A
+  // found key is touched (its LRU clock or LFU counter updated) unless
+  // `touch` is kNo.
+  Entry* Find(std::string_view key, Touch touch = Touch::kYes);
   // Inserts or replaces (discarding) the value at `key`. The expiry becomes
   // the one the value carries (stored_expire_at_ms: none for a new value).
+  // A new key starts its access metadata; a replaced one counts as touched
+  // (an overwrite keeps the LFU counter, as Redis's dbSetValue).
   Entry& Set(std::string_view key, std::unique_ptr<Value> value);
   // Discards and removes `key`; returns whether it existed and had not
   // expired (an expired key is removed too, counted as expired).
@@ -144,6 +174,26 @@ class Keyspace {
   void ForEach(KeyVisitor visit);
   // RANDOMKEY: a live key, or nullopt when there is none.
   std::optional<std::string> RandomKey();
+
+  // OBJECT IDLETIME (LRU tracking) and OBJECT FREQ (LFU tracking).
+  uint64_t IdleMs(const Entry& entry) const { return LruIdleMs(entry.access, clock_()); }
+  uint8_t Frequency(const Entry& entry) const {
+    return LfuCount(entry.access, clock_(), tracking_.lfu_decay_time);
+  }
+
+  // --- eviction (keyspace_eviction.cc) ---
+  // Evictable keys of `scope` (keys with a TTL, for kVolatile).
+  size_t evictable_count(EvictionScope scope) const {
+    return scope == EvictionScope::kAllKeys ? evictable_keys_ : evictable_expires_;
+  }
+  // Visits up to `count` evictable keys of `scope`, picked at random (a
+  // random run of the SCAN order, or random slots of the expiry index): the
+  // candidates of one eviction round. O(log n + count).
+  void SampleEvictable(EvictionScope scope, size_t count, KeyVisitor visit);
+  // Removes `key` (KeyChange::kEvicted) if it is still an evictable key of
+  // `scope` (a sampled key may have gone, lost its TTL, or become a stream
+  // since); returns whether it did.
+  bool Evict(std::string_view key, EvictionScope scope);
 
   // Active expiry: checks the next few keys with a TTL (a cursor sweeping
   // them all over successive calls) and removes the expired ones, repeating
@@ -174,6 +224,14 @@ class Keyspace {
   // Removes the node at `it` (discarding its value) from every index; a
   // kExpired removal is counted in expired_keys.
   void EraseNode(Map::iterator it, KeyChange change);
+  // The next number of the keyspace's generator (splitmix64): sampling for
+  // RANDOMKEY, expiry and eviction, and LFU's probabilistic increments.
+  uint64_t NextRandom();
+  double NextUnit();  // uniform in [0, 1)
+  // The access metadata after a touch now.
+  uint32_t Touched(const Entry& entry, int64_t now_ms) {
+    return TouchedAccess(entry.access, tracking_, now_ms, tracking_.lfu ? NextUnit() : 0.0);
+  }
   void IndexExpiry(Node& node);
   void UnindexExpiry(Entry& entry);
   // Removes keys found expired during an iteration (after it, so the
@@ -190,6 +248,9 @@ class Keyspace {
   absl::btree_set<Position> order_;
   std::vector<Node*> expires_;
   uint64_t expired_keys_ = 0;
+  AccessTracking tracking_;
+  size_t evictable_keys_ = 0;     // entries whose value is evictable()
+  size_t evictable_expires_ = 0;  // ... and that have a TTL
   uint64_t random_state_ = 0x9e3779b97f4a7c15ULL;
   size_t expire_cursor_ = 0;  // ExpireSome's position in expires_
 };

@@ -48,15 +48,10 @@ void Keyspace::ForEach(KeyVisitor visit) {
 std::optional<std::string> Keyspace::RandomKey() {
   const int64_t now = clock_();
   while (!order_.empty()) {
-    // splitmix64: a uniform hash value; the key at or after it is chosen
-    // (keys after wide gaps in hash order are a little likelier, as Redis's
-    // bucket sampling favours keys in short chains).
-    random_state_ += 0x9e3779b97f4a7c15ULL;
-    uint64_t z = random_state_;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    z ^= z >> 31;
-    auto it = order_.lower_bound(Position{z, std::string_view()});
+    // A uniform hash value; the key at or after it is chosen (keys after
+    // wide gaps in hash order are a little likelier, as Redis's bucket
+    // sampling favours keys in short chains).
+    auto it = order_.lower_bound(Position{NextRandom(), std::string_view()});
     if (it == order_.end()) it = order_.begin();
     auto node = entries_.find(it->key);
     if (!IsExpired(node->second, now)) return std::string(it->key);

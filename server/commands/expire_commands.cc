@@ -129,10 +129,10 @@ void PExpireAt(CommandContext& ctx) { ExpireGeneric(ctx, Unit::kMilliseconds, Ba
 enum class Output : uint8_t { kRemaining, kAbsolute };
 
 // ttlGenericCommand: -2 no key, -1 no TTL, else the time (never negative),
-// seconds rounded to the nearest.
+// seconds rounded to the nearest. Not an access for LRU/LFU, as in Redis.
 void TtlGeneric(CommandContext& ctx, Unit unit, Output output) {
   keyspace::Keyspace& db = ctx.server.database(ctx.conn.db);
-  const keyspace::Entry* entry = db.Find(ctx.arg(1));
+  const keyspace::Entry* entry = db.Find(ctx.arg(1), keyspace::Touch::kNo);
   if (entry == nullptr) {
     ctx.reply().Integer(-2);
     return;

@@ -1,11 +1,12 @@
 // Keyspace family: DBSIZE, FLUSHDB, FLUSHALL, TYPE, EXISTS, DEL, UNLINK,
-// RENAME, RENAMENX, OBJECT ENCODING|HELP. Removing a key discards its value
+// RENAME, RENAMENX, OBJECT ENCODING|FREQ|IDLETIME|HELP. Removing a key discards its value
 // (a stream's files go with it); renaming moves them.
 #include "engine/base/strings.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
 #include "server/commands/keyspace_notify.h"
 #include "server/commands/help_reply.h"
+#include "server/commands/object_access.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
 #include "server/server.h"
@@ -16,7 +17,7 @@ namespace {
 using command::CommandContext;
 
 void Type(CommandContext& ctx) {
-  keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(ctx.arg(1));
+  keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(ctx.arg(1), keyspace::Touch::kNo);
   ctx.reply().SimpleString(entry == nullptr ? "none" : keyspace::ValueTypeName(entry->value->type()));
 }
 
@@ -24,7 +25,7 @@ void Type(CommandContext& ctx) {
 void Exists(CommandContext& ctx) {
   keyspace::Keyspace& db = ctx.server.database(ctx.conn.db);
   int64_t found = 0;
-  for (size_t i = 1; i < ctx.argc(); ++i) found += db.Find(ctx.arg(i)) != nullptr ? 1 : 0;
+  for (size_t i = 1; i < ctx.argc(); ++i) found += db.Find(ctx.arg(i), keyspace::Touch::kNo) != nullptr ? 1 : 0;
   ctx.reply().Integer(found);
 }
 
@@ -107,7 +108,7 @@ void RenameNx(CommandContext& ctx) { RenameGeneric(ctx, Overwrite::kNever); }
 
 // OBJECT ENCODING: the value's encoding, nil for a missing key.
 void ObjectEncoding(CommandContext& ctx) {
-  keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(ctx.arg(2));
+  keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(ctx.arg(2), keyspace::Touch::kNo);
   if (entry == nullptr) {
     ctx.reply().NullBulk();
   } else {
@@ -115,13 +116,18 @@ void ObjectEncoding(CommandContext& ctx) {
   }
 }
 
-// Only the subcommands Runnel has are listed (Redis also lists FREQ,
-// IDLETIME and REFCOUNT).
+// Only the subcommands Runnel has are listed (Redis also lists REFCOUNT).
 void ObjectHelp(CommandContext& ctx) {
   ReplyHelp(ctx.reply(), "object",
             {"ENCODING <key>",
              "    Return the kind of internal representation used in order to store the value",
-             "    associated with a <key>."});
+             "    associated with a <key>.",
+             "FREQ <key>",
+             "    Return the access frequency index of the <key>. The returned integer is",
+             "    proportional to the logarithm of the recent access frequency of the key.",
+             "IDLETIME <key>",
+             "    Return the idle time of the <key>, that is the approximated number of",
+             "    seconds elapsed since the last access to the key."});
 }
 
 constexpr uint32_t kFlushAcl =
@@ -194,6 +200,17 @@ void RegisterKeyspaceCommands(command::CommandTable& table) {
            .keys = {2, 2, 1},
            .doc = {"Returns the internal encoding of a Redis object.", "2.2.3", "generic", "O(1)"},
            .handler = ObjectEncoding},
+          {.name = "freq", .arity = 3, .flags = command::kReadOnly,
+           .acl_categories = command::kAclKeyspace | command::kAclRead | command::kAclSlow,
+           .keys = {2, 2, 1},
+           .doc = {"Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "generic",
+                   "O(1)"},
+           .handler = ObjectFreq},
+          {.name = "idletime", .arity = 3, .flags = command::kReadOnly,
+           .acl_categories = command::kAclKeyspace | command::kAclRead | command::kAclSlow,
+           .keys = {2, 2, 1},
+           .doc = {"Returns the time since the last access to a Redis object.", "2.2.3", "generic", "O(1)"},
+           .handler = ObjectIdleTime},
           {.name = "help", .arity = 2, .flags = command::kLoading | command::kStale,
            .acl_categories = command::kAclKeyspace | command::kAclSlow,
            .doc = {"Returns helpful text about the different subcommands.", "6.2.0", "generic", "O(1)"},

@@ -192,6 +192,8 @@ Field OutputBufferLimitsField() {
 static_assert(static_cast<int>(io::IoBackend::kEpoll) == 1, "io-backend enum_values order");
 static_assert(static_cast<int>(LogLevel::kNothing) == 4, "loglevel enum_values order");
 static_assert(static_cast<int>(AppendFsync::kNo) == 2, "appendfsync enum_values order");
+static_assert(static_cast<int>(keyspace::EvictionPolicy::kNoEviction) == 7,
+              "maxmemory-policy enum_values order");
 
 constexpr int64_t kIntMax = INT_MAX;
 constexpr int64_t kLongMax = LONG_MAX;
@@ -229,6 +231,17 @@ std::vector<OptionDef> BuildTable() {
       // Security.
       Sensitive(Plain(kString, "requirepass", kMutable, Bind<&ServerConfig::requirepass>())),
       Plain(kBool, "protected-mode", kMutable, Bind<&ServerConfig::protected_mode>()),
+      // Memory limit and eviction.
+      Memory("maxmemory", kMutable, 0, INT64_MAX, Bind<&ServerConfig::maxmemory>()),
+      Enum("maxmemory-policy", kMutable,
+           {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
+            "allkeys-lfu", "allkeys-random", "noeviction"},
+           Bind<&ServerConfig::maxmemory_policy>()),
+      Integer("maxmemory-samples", kMutable, 1, kIntMax, Bind<&ServerConfig::maxmemory_samples>()),
+      Integer("maxmemory-eviction-tenacity", kMutable, 0, 100,
+              Bind<&ServerConfig::maxmemory_eviction_tenacity>()),
+      Integer("lfu-log-factor", kMutable, 0, kIntMax, Bind<&ServerConfig::lfu_log_factor>()),
+      Integer("lfu-decay-time", kMutable, 0, kIntMax, Bind<&ServerConfig::lfu_decay_time>()),
       // Protocol limits.
       Memory("proto-max-bulk-len", kMutable, kOneMb, kLongMax,
              Bind<&ServerConfig::proto_max_bulk_len>()),
@@ -421,8 +434,8 @@ absl::StatusOr<int64_t> ParseMemory(std::string_view text) {
   while (digits < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[digits]))) {
     ++digits;
   }
-  // Redis reads "" and "kb" as 0; requiring a digit only changes which error
-  // such a value gets, since every memory option has a positive minimum.
+  // Redis reads "" and "kb" as 0; Runnel refuses them, so that an empty
+  // value never lifts maxmemory by accident.
   if (digits == 0) return bad;
   const int64_t multiplier = UnitMultiplier(text.substr(digits));
   if (multiplier == 0) return bad;  // unknown unit, a sign, a space, a fraction...

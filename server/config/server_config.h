@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/keyspace/eviction_policy.h"
 #include "server/io/event_loop.h"
 
 namespace runnel::config {
@@ -61,6 +62,14 @@ struct ServerConfig {
   std::string requirepass;  // empty: no password
   // With no password, only loopback clients (127.0.0.1, ::1) are served.
   bool protected_mode = true;
+
+  // Memory limit and eviction (docs/architecture.md, "Memory").
+  int64_t maxmemory = 0;  // bytes of heap (INFO used_memory); 0: no limit
+  keyspace::EvictionPolicy maxmemory_policy = keyspace::EvictionPolicy::kNoEviction;
+  int64_t maxmemory_samples = 5;             // keys sampled per database per eviction
+  int64_t maxmemory_eviction_tenacity = 10;  // 0..100: time an eviction call may take
+  int64_t lfu_log_factor = 10;
+  int64_t lfu_decay_time = 1;  // minutes
 
   // Protocol limits.
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;

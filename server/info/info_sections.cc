@@ -1,10 +1,5 @@
 #include "server/info/info_sections.h"
 
-#include <malloc.h>
-#if defined(__SANITIZE_ADDRESS__)
-// From the sanitizer runtime (declared here: g++ ships no header for it).
-extern "C" size_t __sanitizer_get_current_allocated_bytes();
-#endif
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -96,29 +91,58 @@ void ClientsSection(Server& server, std::string& out) {
   Field(out, "total_blocking_keys", 0);
 }
 
+std::string Ratio(size_t numerator, size_t denominator) {
+  return absl::StrFormat("%.2f", denominator ? static_cast<double>(numerator) / static_cast<double>(denominator)
+                                             : 0.0);
+}
+
+int64_t Difference(size_t a, size_t b) { return static_cast<int64_t>(a) - static_cast<int64_t>(b); }
+
+// Fields in Redis 7's order, those that mean something in Runnel.
 void MemorySection(Server& server, std::string& out) {
-  size_t used = AllocatorUsedBytes();
-  size_t rss = ResidentBytes();
-  size_t peak = server.stats().used_memory_peak = std::max(server.stats().used_memory_peak, used);
+  server.allocator().Refresh();
+  const size_t used = server.UsedMemory();
+  const size_t rss = ResidentBytes();
+  const size_t peak = server.stats().used_memory_peak;
+  memory::AllocatorTotals totals = server.allocator().totals();
+  if (totals.resident == 0) {
+    // An allocator without these figures: Redis's stand-ins.
+    totals.resident = totals.active = rss;
+  }
   struct sysinfo si;
   sysinfo(&si);
   uint64_t total_system = static_cast<uint64_t>(si.totalram) * si.mem_unit;
+  const size_t maxmemory = static_cast<size_t>(server.config().maxmemory);
   Field(out, "used_memory", used);
   Field(out, "used_memory_human", HumanBytes(static_cast<double>(used)));
   Field(out, "used_memory_rss", rss);
   Field(out, "used_memory_rss_human", HumanBytes(static_cast<double>(rss)));
   Field(out, "used_memory_peak", peak);
   Field(out, "used_memory_peak_human", HumanBytes(static_cast<double>(peak)));
+  Field(out, "used_memory_peak_perc",
+        absl::StrFormat("%.2f%%", peak ? 100.0 * static_cast<double>(used) / static_cast<double>(peak) : 0.0));
+  Field(out, "allocator_allocated", totals.allocated);
+  Field(out, "allocator_active", totals.active);
+  Field(out, "allocator_resident", totals.resident);
   Field(out, "total_system_memory", total_system);
   Field(out, "total_system_memory_human", HumanBytes(static_cast<double>(total_system)));
+  Field(out, "maxmemory", maxmemory);
+  Field(out, "maxmemory_human", HumanBytes(static_cast<double>(maxmemory)));
+  const config::ConfigSchema& schema = server.config_schema();
+  Field(out, "maxmemory_policy", schema.Get(server.config(), *schema.Find("maxmemory-policy")));
+  Field(out, "allocator_frag_ratio", Ratio(totals.active, totals.allocated));
+  Field(out, "allocator_frag_bytes", Difference(totals.active, totals.allocated));
+  Field(out, "allocator_rss_ratio", Ratio(totals.resident, totals.active));
+  Field(out, "allocator_rss_bytes", Difference(totals.resident, totals.active));
+  Field(out, "mem_fragmentation_ratio", Ratio(rss, used));
+  Field(out, "mem_fragmentation_bytes", Difference(rss, used));
+  Field(out, "mem_not_counted_for_evict", 0);
   // Redis counts subscribers with the normal clients here.
   size_t clients_memory = 0;
   for (Connection* conn : server.ConnectionsById()) clients_memory += conn->memory_bytes();
   Field(out, "mem_clients_slaves", 0);
   Field(out, "mem_clients_normal", clients_memory);
-  Field(out, "mem_fragmentation_ratio",
-        absl::StrFormat("%.2f", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0));
-  Field(out, "mem_allocator", "libc");
+  Field(out, "mem_allocator", memory::AllocatorStats::Name());
 }
 
 void PersistenceSection(Server& server, std::string& out) {
@@ -157,6 +181,8 @@ void StatsSection(Server& server, std::string& out) {
   uint64_t expired_keys = 0;  // lazily and actively, summed over databases
   for (int i = 0; i < server.database_count(); ++i) expired_keys += server.database(i).expired_keys();
   Field(out, "expired_keys", expired_keys);
+  Field(out, "evicted_keys", s.evicted_keys);
+  Field(out, "evicted_clients", 0);
   // Distinct channels, patterns and shard channels with a subscriber.
   Field(out, "pubsub_channels", server.pubsub().channels().size());
   Field(out, "pubsub_patterns", server.pubsub().patterns().size());
@@ -251,16 +277,6 @@ constexpr SectionEntry kSections[] = {
 };
 
 }  // namespace
-
-size_t AllocatorUsedBytes() {
-#if defined(__SANITIZE_ADDRESS__)
-  // ASan replaces malloc; glibc's statistics would read zero.
-  return __sanitizer_get_current_allocated_bytes();
-#else
-  struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-#endif
-}
 
 std::string RenderInfo(Server& server, std::span<const std::string_view> sections) {
   bool all = false, defaults = sections.empty();

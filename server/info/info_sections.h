@@ -17,7 +17,4 @@ namespace runnel::info {
 // names contribute nothing, as in Redis).
 std::string RenderInfo(Server& server, std::span<const std::string_view> sections);
 
-// Heap bytes in use according to the allocator (glibc's mallinfo2).
-size_t AllocatorUsedBytes();
-
 }  // namespace runnel::info

@@ -38,6 +38,7 @@ struct ServerStats {
   uint64_t total_reads_processed = 0;
   uint64_t client_query_buffer_limit_disconnections = 0;
   uint64_t client_output_buffer_limit_disconnections = 0;
+  uint64_t evicted_keys = 0;  // maxmemory evictions, every database
   size_t used_memory_peak = 0;
   // Error replies by their first word ("ERR", "WRONGTYPE"), for INFO errorstats.
   absl::btree_map<std::string, uint64_t, std::less<>> errors_by_prefix;

@@ -202,11 +202,13 @@ TEST_P(KeyspaceCommandsTest, ObjectEncodingAndHelp) {
   EXPECT_THAT(Run({"OBJECT"}), IsError("ERR wrong number of arguments for 'object' command"));
   EXPECT_THAT(Run({"OBJECT", "FOO"}), IsError("ERR unknown subcommand 'FOO'. Try OBJECT HELP."));
   RespValue help = Run({"OBJECT", "HELP"});
-  ASSERT_THAT(help, ArrLen(6));
+  ASSERT_THAT(help, ArrLen(12));
   EXPECT_THAT(help.elements[0], IsSimple("OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
   EXPECT_THAT(help.elements[1], IsSimple("ENCODING <key>"));
-  EXPECT_THAT(help.elements[4], IsSimple("HELP"));
-  EXPECT_THAT(help.elements[5], IsSimple("    Prints this help."));
+  EXPECT_THAT(help.elements[4], IsSimple("FREQ <key>"));
+  EXPECT_THAT(help.elements[7], IsSimple("IDLETIME <key>"));
+  EXPECT_THAT(help.elements[10], IsSimple("HELP"));
+  EXPECT_THAT(help.elements[11], IsSimple("    Prints this help."));
   EXPECT_THAT(Run({"HELLO", "3"}), ::testing::Not(ErrorStartsWith("")));
   EXPECT_THAT(Run({"OBJECT", "ENCODING", "nokey"}), IsNull());
 }

@@ -47,7 +47,9 @@ TEST_F(ConfigSchemaTest, TableHoldsEveryOptionInOrder) {
   EXPECT_THAT(names, ElementsAre("port", "bind", "tcp-backlog", "maxclients", "timeout",
                                  "tcp-keepalive", "io-backend", "dir", "databases", "save",
                                  "appendonly", "appendfsync", "segment-max-bytes",
-                                 "open-segments-max", "requirepass", "protected-mode",
+                                 "open-segments-max", "requirepass", "protected-mode", "maxmemory",
+                                 "maxmemory-policy", "maxmemory-samples",
+                                 "maxmemory-eviction-tenacity", "lfu-log-factor", "lfu-decay-time",
                                  "proto-max-bulk-len", "client-query-buffer-limit",
                                  "client-output-buffer-limit", "notify-keyspace-events", "loglevel",
                                  "logfile", "daemonize", "pidfile", "hz"));
@@ -131,6 +133,27 @@ TEST_F(ConfigSchemaTest, DefaultsFormatAsConfigGetPrintsThem) {
   EXPECT_EQ(Get("appendfsync"), "everysec");
   EXPECT_EQ(Get("segment-max-bytes"), "67108864");
   EXPECT_EQ(Get("open-segments-max"), "1024");
+  EXPECT_EQ(Get("maxmemory"), "0");
+  EXPECT_EQ(Get("maxmemory-policy"), "noeviction");
+  EXPECT_EQ(Get("maxmemory-samples"), "5");
+  EXPECT_EQ(Get("lfu-log-factor"), "10");
+  EXPECT_EQ(Get("lfu-decay-time"), "1");
+}
+
+TEST_F(ConfigSchemaTest, MaxmemoryPolicyBindsTheEngineEnum) {
+  EXPECT_TRUE(Set("maxmemory-policy", {"ALLKEYS-LFU"}).ok());
+  EXPECT_EQ(config_.maxmemory_policy, keyspace::EvictionPolicy::kAllKeysLfu);
+  EXPECT_TRUE(Set("maxmemory-policy", {"volatile-ttl"}).ok());
+  EXPECT_EQ(config_.maxmemory_policy, keyspace::EvictionPolicy::kVolatileTtl);
+  EXPECT_EQ(Get("maxmemory-policy"), "volatile-ttl");
+}
+
+TEST_F(ConfigSchemaTest, MaxmemoryZeroMeansNoLimitAndTakesUnits) {
+  EXPECT_TRUE(Set("maxmemory", {"100mb"}).ok());
+  EXPECT_EQ(config_.maxmemory, 100 * 1024 * 1024);
+  EXPECT_TRUE(Set("maxmemory", {"0"}).ok());
+  EXPECT_EQ(config_.maxmemory, 0);
+  EXPECT_EQ(SetError("maxmemory", ""), "argument must be a memory value");
 }
 
 TEST_F(ConfigSchemaTest, IntegerParsesLikeString2ll) {
@@ -325,7 +348,9 @@ TEST_F(ConfigSchemaTest, SetAcceptsACopiedSpec) {
 TEST_F(ConfigSchemaTest, MatchGlobsNamesCaseInsensitivelyInTableOrder) {
   EXPECT_THAT(schema_.Match(config_, "*max*"),
               ElementsAre(Pair("maxclients", "10000"), Pair("segment-max-bytes", "67108864"),
-                          Pair("open-segments-max", "1024"),
+                          Pair("open-segments-max", "1024"), Pair("maxmemory", "0"),
+                          Pair("maxmemory-policy", "noeviction"), Pair("maxmemory-samples", "5"),
+                          Pair("maxmemory-eviction-tenacity", "10"),
                           Pair("proto-max-bulk-len", "536870912")));
   EXPECT_EQ(schema_.Match(config_, "*MAX*"), schema_.Match(config_, "*max*"));
   EXPECT_THAT(schema_.Match(config_, "port"), ElementsAre(Pair("port", "6379")));

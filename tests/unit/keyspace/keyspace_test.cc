@@ -323,6 +323,27 @@ TEST_F(KeyspaceTest, KeyListenerHearsOfEveryArrivalAndRemovalWithItsReason) {
   EXPECT_EQ(flushed, (std::multiset<std::string>{"new", "over", "to"}));
 }
 
+TEST_F(KeyspaceTest, EntryStaysTwentyFourBytes) { EXPECT_EQ(sizeof(Entry), 24u); }
+
+TEST_F(KeyspaceTest, FindTouchesUnlessToldNotTo) {
+  db.Set("k", std::make_unique<FakeValue>());
+  g_now_ms += 10'000;
+  EXPECT_EQ(db.IdleMs(*db.Find("k", Touch::kNo)), 10'000u);
+  EXPECT_EQ(db.IdleMs(*db.Find("k")), 0u);
+  g_now_ms += 3'000;
+  EXPECT_EQ(db.IdleMs(*db.Find("k", Touch::kNo)), 3'000u);
+}
+
+TEST_F(KeyspaceTest, LfuCounterStartsAtFiveAndGrowsWithUse) {
+  db.set_access_tracking(AccessTracking{.lfu = true});
+  db.Set("cold", std::make_unique<FakeValue>());
+  db.Set("hot", std::make_unique<FakeValue>());
+  EXPECT_EQ(db.Frequency(*db.Find("cold", Touch::kNo)), kLfuInitialCount);
+  for (int i = 0; i < 1000; ++i) db.Find("hot");
+  EXPECT_GT(db.Frequency(*db.Find("hot", Touch::kNo)), kLfuInitialCount + 1);
+  EXPECT_EQ(db.Frequency(*db.Find("cold", Touch::kNo)), kLfuInitialCount);
+}
+
 TEST_F(KeyspaceTest, ExpireSomeRemovesOnlyExpiredKeys) {
   ValueLog log;
   for (int i = 0; i < 1000; ++i) {
