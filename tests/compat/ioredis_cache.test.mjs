@@ -1,9 +1,9 @@
 // ioredis using Runnel as an application cache, the flow of the caching
 // section of shared/seeds/000_dcc97301345ae4e3.txt scaled down: cache-aside
 // reads with a TTL, counters, invalidation across servers over pub/sub, and
-// entries expiring. The seed runs the cache with `--maxmemory 256mb
-// --maxmemory-policy allkeys-lru`; those options arrive with the eviction
-// half of issue #7, so this test starts the server without them.
+// entries expiring. The server runs with the seed's `--maxmemory 256mb
+// --maxmemory-policy allkeys-lru`; a last step lowers maxmemory to a few MB
+// over what is in use so eviction happens at this scale.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Redis from 'ioredis';
@@ -39,7 +39,8 @@ const waitFor = async (condition, timeoutMs = 5000) => {
 
 for (const backend of ['uring', 'epoll']) {
   test(`ioredis cache (${backend})`, async (t) => {
-    const server = await startServer(['--io-backend', backend]);
+    const server = await startServer(['--io-backend', backend, '--maxmemory', '256mb',
+                                      '--maxmemory-policy', 'allkeys-lru']);
     const options = { port: server.port, host: '127.0.0.1', lazyConnect: true };
     const app = new Redis(options);
     const publisher = new Redis(options);
@@ -122,6 +123,27 @@ for (const backend of ['uring', 'epoll']) {
         await assert.rejects(app.incr('name'), /ERR value is not an integer or out of range/);
         await assert.rejects(app.set('name', 'x', 'EX', 0), /ERR invalid expire time in 'set' command/);
         await assert.rejects(app.xlen('name'), /WRONGTYPE/);
+      });
+      await t.test('over maxmemory, allkeys-lru evicts and the cache keeps answering', async () => {
+        assert.deepEqual(await app.config('GET', 'maxmemory*'), ['maxmemory', '268435456', 'maxmemory-policy',
+          'allkeys-lru', 'maxmemory-samples', '5', 'maxmemory-eviction-tenacity', '10']);
+        const used = (info) => Number(/used_memory:(\d+)/.exec(info)[1]);
+        const limit = used(await app.info('memory')) + 4 * 1024 * 1024;
+        await app.config('SET', 'maxmemory', String(limit));
+        const value = 'v'.repeat(1024);
+        for (let batch = 0; batch < 40; batch++) {
+          const pipeline = app.pipeline();
+          for (let i = 0; i < 500; i++) pipeline.set(`page:${batch}:${i}`, value, 'EX', 600);
+          for (const [error] of await pipeline.exec()) assert.equal(error, null);
+        }
+        // 20 MB written into a 4 MB budget: most was evicted, the rest fits.
+        assert.ok(Number(/evicted_keys:(\d+)/.exec(await app.info('stats'))[1]) > 5000);
+        assert.ok(used(await app.info('memory')) <= limit * 1.05);
+        const db = makeDatabase();
+        const user = await getUser(app, db, 4242);
+        assert.equal(user.name, 'user 4242');
+        assert.deepEqual(await getUser(app, db, 4242), user);
+        assert.equal(db.reads, 1);
       });
     } finally {
       app.disconnect();
