@@ -215,7 +215,9 @@ void Server::AfterInput(Connection& conn, Connection::InputStatus status) {
     }
     return;
   }
-  if (OutputLimitReached(conn)) return;
+  if (OutputLimitReached(conn, IsSubscribed(conn) ? config::ClientClass::kPubSub : config::ClientClass::kNormal)) {
+    return;
+  }
   if (!conn.output().empty()) loop_->Flush(conn.id());
   if (conn.close_requested) {
     loop_->Close(conn.id(), io::CloseMode::kAfterFlush);

@@ -166,9 +166,10 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   size_t Fanout(MessageFrames& frames, PublishFn&& publish);
   // Sends the pushes held for `conn` while its command ran.
   void DeliverHeldPushes(Connection& conn);
-  // Closes `conn` (its output dropped) when its output passes its class's
-  // client-output-buffer-limit; returns whether it did.
-  bool OutputLimitReached(Connection& conn);
+  // Closes `conn` (its output dropped) when its output passes the
+  // client-output-buffer-limit of `client_class` (the client's class:
+  // kPubSub while it has a subscription); returns whether it did.
+  bool OutputLimitReached(Connection& conn, config::ClientClass client_class);
   // Keyspace removals and additions: wakes blocked clients, notifies.
   void OnKeyChange(int db, keyspace::KeyChange change, std::string_view key, const keyspace::Value& value);
 

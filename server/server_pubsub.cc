@@ -59,7 +59,9 @@ void Server::DeliverShared(Connection& conn, std::shared_ptr<const std::string> 
   }
   stats_.total_net_output_bytes += frame->size();
   conn.output().AppendShared(std::move(frame));
-  if (OutputLimitReached(conn)) return;
+  // Only subscribers receive shared frames: no need to look the class up
+  // (three registry lookups) once per delivered message.
+  if (OutputLimitReached(conn, config::ClientClass::kPubSub)) return;
   // Output held for a group commit (appendfsync always) is sent by
   // ReleaseSyncedReplies, after the fsync: flushing here would send the held
   // reply early.
@@ -82,9 +84,7 @@ void Server::OnKeyChange(int db, keyspace::KeyChange change, std::string_view ke
   if (change == KeyChange::kAdded) NotifyKeyspaceEvent(pubsub::kNotifyNew, "new", key, db);
 }
 
-bool Server::OutputLimitReached(Connection& conn) {
-  const config::ClientClass client_class =
-      IsSubscribed(conn) ? config::ClientClass::kPubSub : config::ClientClass::kNormal;
+bool Server::OutputLimitReached(Connection& conn, config::ClientClass client_class) {
   const config::OutputBufferLimit& limit = config_.client_output_buffer_limit[static_cast<size_t>(client_class)];
   const auto used = static_cast<int64_t>(OutputLimitBytes(conn));
   bool over = limit.hard_bytes > 0 && used >= limit.hard_bytes;
