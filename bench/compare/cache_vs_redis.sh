@@ -96,7 +96,7 @@ for policy in allkeys-lru allkeys-lfu; do
   for name in runnel redis; do
     read -r port pid < <(start_cache "$name" --maxmemory 32mb --maxmemory-policy "$policy")
     hit=$("$bench" cache --port "$port" --connections 20 --distribution zipf --keys 1000000 --size 100 \
-      --warmup 10 --duration 20 --json | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["hit_ratio"])')
+      --warmup 10 --duration 20 --json 2>/dev/null | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["hit_ratio"])')
     evicted="$evicted | $(redis-cli -p "$port" info stats | awk -F: '/^evicted_keys:/ {print $2+0}')"
     stop_server "$pid"
     line="$line | $hit"
