@@ -130,7 +130,7 @@ void XClaim(CommandContext& ctx) {
   stream::ClaimOptions options{.min_idle_ms = *min_idle};
   if (!ParseClaimOptions(ctx, i, now_ms, &options)) return;
 
-  const ConsumerCreation creation(*stream, ctx.arg(2), ctx.arg(3));
+  const ConsumerCreation creation(ctx, *stream, ctx.arg(2), ctx.arg(3));
   absl::StatusOr<std::vector<StreamId>> claimed =
       stream::Claim(*stream, ctx.arg(2), ctx.arg(3), ids, options, now_ms);
   if (!claimed.ok()) return ctx.reply().Error(resp::EngineError(claimed.status()));
@@ -167,7 +167,7 @@ void XAutoClaim(CommandContext& ctx) {
   Stream* stream = FindGroupStream(ctx);
   if (stream == nullptr) return;
 
-  const ConsumerCreation creation(*stream, ctx.arg(2), ctx.arg(3));
+  const ConsumerCreation creation(ctx, *stream, ctx.arg(2), ctx.arg(3));
   absl::StatusOr<stream::AutoClaimResult> result =
       stream::AutoClaim(*stream, ctx.arg(2), ctx.arg(3), from, static_cast<uint64_t>(count), *min_idle, mode,
                         static_cast<int64_t>(NowMs()));

@@ -21,14 +21,22 @@ inline void NotifyKeyspaceEvent(command::CommandContext& ctx, uint32_t event_cla
 
 // XREADGROUP, XCLAIM and XAUTOCLAIM create their consumer when it is new,
 // which Redis announces as `xgroup-createconsumer`. Made before the
-// operation; Report() after it succeeded.
+// operation; Report() after it succeeded. With stream events off (the usual
+// case) it looks nothing up: these are hot paths.
 class ConsumerCreation {
  public:
-  ConsumerCreation(stream::Stream& stream, std::string_view group, std::string_view consumer)
-      : stream_(stream), group_(group), consumer_(consumer), existed_(Exists()) {}
+  ConsumerCreation(command::CommandContext& ctx, stream::Stream& stream, std::string_view group,
+                   std::string_view consumer)
+      : stream_(stream),
+        group_(group),
+        consumer_(consumer),
+        watching_((ctx.server.config().notify_keyspace_events & pubsub::kNotifyStream) != 0),
+        existed_(watching_ && Exists()) {}
 
   void Report(command::CommandContext& ctx, std::string_view key) const {
-    if (!existed_ && Exists()) NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xgroup-createconsumer", key);
+    if (watching_ && !existed_ && Exists()) {
+      NotifyKeyspaceEvent(ctx, pubsub::kNotifyStream, "xgroup-createconsumer", key);
+    }
   }
 
  private:
@@ -40,6 +48,7 @@ class ConsumerCreation {
   stream::Stream& stream_;
   std::string_view group_;
   std::string_view consumer_;
+  bool watching_;
   bool existed_;
 };
 

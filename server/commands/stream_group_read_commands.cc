@@ -91,7 +91,7 @@ std::optional<size_t> Deliver(CommandContext& ctx, const ReadArgs& args, std::ve
   const auto mode = args.noack ? stream::PendingMode::kNoAck : stream::PendingMode::kTrack;
   size_t serving = 0;
   for (GroupRead& read : reads) {
-    const ConsumerCreation creation(*read.stream, args.group, args.consumer);
+    const ConsumerCreation creation(ctx, *read.stream, args.group, args.consumer);
     absl::Status status;
     if (read.history) {
       auto pending = stream::RedeliverPending(*read.stream, args.group, args.consumer, read.after, args.count, now_ms);

@@ -38,6 +38,21 @@ class PubSubLimitsTest : public PubSubTestBase {
 };
 RUNNEL_BACKEND_TESTS(PubSubLimitsTest);
 
+TEST_P(PubSubLimitsTest, ConfigSetTakesOnlyTheNamedClassesAndRefusesBadValues) {
+  ASSERT_THAT(Run({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 2k 5"}), IsSimple("OK"));
+  EXPECT_EQ(Run({"CONFIG", "GET", "client-output-buffer-limit"}).elements[1].str,
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 2000 5");
+  const std::string prefix = "ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - ";
+  EXPECT_THAT(Run({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 2k"}),
+              IsError(prefix + "Wrong number of arguments in buffer limit configuration."));
+  EXPECT_THAT(Run({"CONFIG", "SET", "client-output-buffer-limit", "foo 1mb 2k 4"}),
+              IsError(prefix + "Invalid client class specified in buffer limit configuration."));
+  EXPECT_THAT(Run({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 1 2k -4"}),
+              IsError(prefix + "Error in hard, soft or soft_seconds setting in buffer limit configuration."));
+  EXPECT_EQ(Run({"CONFIG", "GET", "client-output-buffer-limit"}).elements[1].str,
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 2000 5");
+}
+
 TEST_P(PubSubLimitsTest, ASubscriberOverTheHardLimitIsDisconnectedAndOthersGoOn) {
   ASSERT_THAT(Run({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 4mb 0 0"}), IsSimple("OK"));
   auto deaf = DeafSubscriber("news");
