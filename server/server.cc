@@ -118,6 +118,8 @@ absl::Status Server::Start() {
   options.backend = config_.io_backend;
   ASSIGN_OR_RETURN(loop_, io::EventLoop::Create(options, this));
   loop_->WatchWakeFd(storage_->sync_wake_fd());
+  // SIGTERM starts the shutdown in the turn it arrives, not at the next cron.
+  loop_->WatchWakeFd(signal_fd_);
   // With port 0 the kernel picks a port for the first address; every other
   // address then listens on that same port.
   int port = static_cast<int>(config_.port);
@@ -327,6 +329,8 @@ absl::Duration Server::BeforeSleep() {
   // Over maxmemory with the last call's time spent: evict a little more
   // each turn without sleeping, as Redis's evictionTimeProc.
   if (eviction_running_) PerformEvictions();
+  // Each turn, so the server stops as soon as its last client has gone.
+  if (shutting_down_) AdvanceShutdown(now);
   if (eviction_running_) return absl::ZeroDuration();
   return UntilNextBlockDeadline(absl::Now(), period);
 }
@@ -335,14 +339,13 @@ void Server::RunCron(absl::Time now) {
   stats_.ops_per_sec.Sample(stats_.total_commands_processed, now);
   stats_.input_bytes_per_sec.Sample(stats_.total_net_input_bytes, now);
   stats_.output_bytes_per_sec.Sample(stats_.total_net_output_bytes, now);
-  CheckSignals();
+  CheckSignals();  // in case polling the signal fd failed (OnWake)
   CloseIdleClients(now);
   storage_->Cron(config_.appendfsync, now);
   ExpireKeys(now);
   // The allocator's totals, which other threads' memory reaches only here.
   allocator_.Refresh();
   UsedMemory();
-  if (shutting_down_) AdvanceShutdown(now);
 }
 
 void Server::ExpireKeys(absl::Time now) {
@@ -367,6 +370,10 @@ void Server::CloseIdleClients(absl::Time now) {
       loop_->Close(conn->id(), io::CloseMode::kNow);
     }
   }
+}
+
+void Server::OnWake(int fd) {
+  if (fd == signal_fd_) CheckSignals();
 }
 
 void Server::CheckSignals() {

@@ -61,6 +61,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   void OnData(io::ConnectionId id, std::string_view data) override;
   void OnClose(io::ConnectionId id) override;
   absl::Duration BeforeSleep() override;
+  void OnWake(int fd) override;
 
   // resp::ErrorObserver: every error reply is counted for INFO.
   void OnErrorReply(std::string_view text) override;

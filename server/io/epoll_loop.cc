@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cassert>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -67,9 +68,11 @@ absl::Status EpollLoop::Listen(std::string_view host, int port) {
 }
 
 void EpollLoop::WatchWakeFd(int fd) {
+  assert(wake_fds_.size() < kMaxWakeFds);
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.u64 = OpTag{Op::kWake, 0, 0}.Encode();
+  event.data.u64 = OpTag{Op::kWake, static_cast<uint32_t>(wake_fds_.size()), 0}.Encode();
+  wake_fds_.push_back(fd);
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
     RUNNEL_LOG_WARNING("epoll_ctl(wake fd): %s", strerror(errno));
   }
@@ -145,7 +148,9 @@ void EpollLoop::ProcessEvents() {
         OnConnectionEvent(ConnectionId{tag.slot, tag.generation}, events_[i].events);
         break;
       case Op::kWake:
-        break;  // the turn's BeforeSleep is what the waker wants
+        // Level-triggered: the handler drains the fd in this turn.
+        if (tag.slot < wake_fds_.size()) handler_->OnWake(wake_fds_[tag.slot]);
+        break;
       case Op::kSend:
       case Op::kCancelRecv:
       case Op::kCancelSend:

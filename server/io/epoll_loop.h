@@ -103,6 +103,7 @@ class EpollLoop final : public EventLoop {
   const int epoll_fd_;
   ConnectionSlots<Connection> connections_;
   std::vector<Listener> listeners_;
+  std::vector<int> wake_fds_;  // WatchWakeFd(); an event's tag slot is the index
   int bound_port_ = 0;
   bool stop_requested_ = false;
 

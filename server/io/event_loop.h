@@ -62,6 +62,10 @@ class LoopHandler {
   virtual void OnClose(ConnectionId id) = 0;
   // Called once per turn before the loop sleeps; returns the longest it may sleep.
   virtual absl::Duration BeforeSleep() = 0;
+  // A watched wake fd (EventLoop::WatchWakeFd) became readable; called in the
+  // turn, before BeforeSleep. Handlers that drain their fds in BeforeSleep
+  // need not override it.
+  virtual void OnWake(int fd) {}
 };
 
 enum class IoBackend : uint8_t { kUring, kEpoll };
@@ -98,10 +102,12 @@ class EventLoop {
   virtual void Close(ConnectionId id, CloseMode mode) = 0;
   // Stops or resumes reading from `id` (backpressure on a client that does not read).
   virtual void PauseReading(ConnectionId id, bool paused) = 0;
-  // Wakes the loop for a turn (ending its sleep; BeforeSleep runs) whenever
-  // `fd`, an eventfd the caller owns, becomes readable: how another thread
-  // (the sync thread) reports to the loop. The loop never reads the fd; the
-  // handler drains it. Call before Run().
+  // Wakes the loop for a turn (OnWake(fd), then BeforeSleep) whenever `fd`,
+  // an eventfd or signalfd the caller owns, becomes readable: how another
+  // thread (the sync thread) or a signal reports to the loop. The loop never
+  // reads the fd; the handler drains it, in the same turn. At most
+  // kMaxWakeFds fds; call before Run().
+  static constexpr int kMaxWakeFds = 4;
   virtual void WatchWakeFd(int fd) = 0;
 
   // Runs turns until Stop(); returns an error only when the loop itself fails.

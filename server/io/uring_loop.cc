@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -281,11 +282,13 @@ void UringLoop::Dispatch(const Completion& completion) {
       // The turn's BeforeSleep is what the waker wants; a multishot poll
       // that ended (no IORING_CQE_F_MORE) is armed again, unless it failed:
       // a bad fd would fail again at once and spin the loop.
+      if (tag.slot >= wake_fds_.size()) break;
+      if (completion.res >= 0) handler_->OnWake(wake_fds_[tag.slot]);
       if ((completion.flags & IORING_CQE_F_MORE) != 0) break;
       if (completion.res >= 0) {
-        ArmWake();
+        ArmWake(tag.slot);
       } else {
-        RUNNEL_LOG_WARNING("Polling the wake fd: %s", strerror(-completion.res));
+        RUNNEL_LOG_WARNING("Polling a wake fd: %s", strerror(-completion.res));
       }
       break;
   }
@@ -429,14 +432,15 @@ void UringLoop::ArmAccept(uint32_t index) {
 }
 
 void UringLoop::WatchWakeFd(int fd) {
-  wake_fd_ = fd;
-  ArmWake();
+  assert(wake_fds_.size() < kMaxWakeFds);
+  wake_fds_.push_back(fd);
+  ArmWake(wake_fds_.size() - 1);
 }
 
-void UringLoop::ArmWake() {
+void UringLoop::ArmWake(uint32_t index) {
   io_uring_sqe* sqe = GetSqe();
-  io_uring_prep_poll_multishot(sqe, wake_fd_, POLLIN);
-  io_uring_sqe_set_data64(sqe, OpTag{Op::kWake, 0, 0}.Encode());
+  io_uring_prep_poll_multishot(sqe, wake_fds_[index], POLLIN);
+  io_uring_sqe_set_data64(sqe, OpTag{Op::kWake, index, 0}.Encode());
 }
 
 void UringLoop::ArmRecv(ConnectionId id, Connection& c) {

@@ -96,7 +96,9 @@ class UringLoop final : public EventLoop {
     int fd = -1;
     uint32_t generation = 1;
   };
-  int wake_fd_ = -1;  // WatchWakeFd(); polled with a multishot poll
+  // WatchWakeFd()'s fds, each polled with a multishot poll whose tag's slot
+  // is its index here.
+  std::vector<int> wake_fds_;
 
   // A CQE copied out of the ring, so the CQ slot is free before the handler runs.
   struct Completion {
@@ -131,7 +133,7 @@ class UringLoop final : public EventLoop {
   // SQEs.
   io_uring_sqe* GetSqe();
   void ArmAccept(uint32_t index);
-  void ArmWake();
+  void ArmWake(uint32_t index);
   void ArmRecv(ConnectionId id, Connection& c);
   void StartSend(ConnectionId id, Connection& c);
   void CancelRecv(ConnectionId id, Connection& c);

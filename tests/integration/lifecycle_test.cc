@@ -45,6 +45,17 @@ TEST_P(LifecycleTest, SigtermAndSigintShutDownGracefully) {
   EXPECT_NE(server_->log().find("Received SIGTERM"), std::string::npos);
 }
 
+// The signal wakes the loop: with hz 1 the cron alone would take one to two
+// seconds to notice it and then to see the last client gone.
+TEST_P(LifecycleTest, SigtermStopsAtOnceEvenWithASlowCronAndAClientConnected) {
+  StartServer({.args = {"--hz", "1"}});
+  ASSERT_THAT(Run({"PING"}), IsSimple("PONG"));
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(server_->Stop(SIGTERM), 0) << server_->log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 800ms);
+  EXPECT_TRUE(client_->WaitForClose());
+}
+
 TEST_P(LifecycleTest, MaxclientsRefusesWithRedisError) {
   StartServer({.args = {"--maxclients", "2"}});
   auto second = Connect();
