@@ -39,7 +39,7 @@ constexpr int64_t kMaxAutoClaimCount = INT64_MAX / 16;
 // and returns nullptr when there is none.
 Stream* FindGroupStream(CommandContext& ctx) {
   bool failed;
-  Stream* stream = FindStream(ctx, ctx.arg(1), &failed);
+  Stream* stream = FindStream(ctx, ctx.arg(1), Lookup::kRead, &failed);
   if (failed) return nullptr;
   if (stream == nullptr || stream->groups().Find(ctx.arg(2)) == nullptr) {
     ctx.reply().Error(base::StrCat("NOGROUP No such key '", ctx.arg(1), "' or consumer group '", ctx.arg(2), "'"));

@@ -12,6 +12,7 @@
 #include "server/command/arg_parser.h"
 #include "server/command/command_context.h"
 #include "server/commands/families.h"
+#include "server/commands/key_lookup.h"
 #include "server/commands/keyspace_notify.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
@@ -132,7 +133,7 @@ enum class Output : uint8_t { kRemaining, kAbsolute };
 // seconds rounded to the nearest. Not an access for LRU/LFU, as in Redis.
 void TtlGeneric(CommandContext& ctx, Unit unit, Output output) {
   keyspace::Keyspace& db = ctx.server.database(ctx.conn.db);
-  const keyspace::Entry* entry = db.Find(ctx.arg(1), keyspace::Touch::kNo);
+  const keyspace::Entry* entry = LookupKey(ctx, ctx.arg(1), Lookup::kRead, keyspace::Touch::kNo);
   if (entry == nullptr) {
     ctx.reply().Integer(-2);
     return;

@@ -47,7 +47,7 @@ bool FindTarget(CommandContext& ctx, GroupSubcommand subcommand, NeedsGroup need
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error), false;
   out->options = std::get<GroupOptions>(parsed);
   bool failed;
-  out->stream = FindStream(ctx, ctx.arg(2), &failed);
+  out->stream = FindStream(ctx, ctx.arg(2), Lookup::kWrite, &failed);
   if (failed) return false;
   if (out->options.mkstream) return true;  // CREATE: the group's absence is checked there
   if (out->stream == nullptr) return ctx.reply().Error(kKeyRequired), false;
@@ -184,7 +184,7 @@ void XGroupHelp(CommandContext& ctx) {
 // changes nothing.
 void XAck(CommandContext& ctx) {
   bool failed;
-  Stream* stream = FindStream(ctx, ctx.arg(1), &failed);
+  Stream* stream = FindStream(ctx, ctx.arg(1), Lookup::kRead, &failed);
   if (failed) return;
   if (stream == nullptr || stream->groups().Find(ctx.arg(2)) == nullptr) return ctx.reply().Integer(0);
   std::vector<StreamId> ids;

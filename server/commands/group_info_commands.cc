@@ -31,7 +31,7 @@ void ReplyLag(resp::ReplyBuilder& reply, const std::optional<int64_t>& lag) {
 
 void XInfoGroups(CommandContext& ctx) {
   bool failed;
-  Stream* stream = FindStream(ctx, ctx.arg(2), &failed);
+  Stream* stream = FindStream(ctx, ctx.arg(2), Lookup::kRead, &failed);
   if (failed) return;
   if (stream == nullptr) return ctx.reply().Error(resp::kNoSuchKey);
   // Lags may read the stream; they are computed before the reply begins so
@@ -70,7 +70,7 @@ void XInfoGroups(CommandContext& ctx) {
 // claim, -1 if it never had one.
 void XInfoConsumers(CommandContext& ctx) {
   bool failed;
-  Stream* stream = FindStream(ctx, ctx.arg(2), &failed);
+  Stream* stream = FindStream(ctx, ctx.arg(2), Lookup::kRead, &failed);
   if (failed) return;
   if (stream == nullptr) return ctx.reply().Error(resp::kNoSuchKey);
   const ConsumerGroup* group = stream->groups().Find(ctx.arg(3));

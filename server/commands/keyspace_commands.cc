@@ -6,6 +6,7 @@
 #include "server/commands/families.h"
 #include "server/commands/keyspace_notify.h"
 #include "server/commands/help_reply.h"
+#include "server/commands/key_lookup.h"
 #include "server/commands/object_access.h"
 #include "server/connection.h"
 #include "server/resp/error_text.h"
@@ -17,15 +18,16 @@ namespace {
 using command::CommandContext;
 
 void Type(CommandContext& ctx) {
-  keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(ctx.arg(1), keyspace::Touch::kNo);
+  keyspace::Entry* entry = LookupKey(ctx, ctx.arg(1), Lookup::kRead, keyspace::Touch::kNo);
   ctx.reply().SimpleString(entry == nullptr ? "none" : keyspace::ValueTypeName(entry->value->type()));
 }
 
 // EXISTS counts a key each time it is named, as Redis does.
 void Exists(CommandContext& ctx) {
-  keyspace::Keyspace& db = ctx.server.database(ctx.conn.db);
   int64_t found = 0;
-  for (size_t i = 1; i < ctx.argc(); ++i) found += db.Find(ctx.arg(i), keyspace::Touch::kNo) != nullptr ? 1 : 0;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    found += LookupKey(ctx, ctx.arg(i), Lookup::kRead, keyspace::Touch::kNo) != nullptr ? 1 : 0;
+  }
   ctx.reply().Integer(found);
 }
 

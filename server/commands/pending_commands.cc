@@ -99,7 +99,7 @@ void XPending(CommandContext& ctx) {
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
   const PendingArgs& args = std::get<PendingArgs>(parsed);
   bool failed;
-  stream::Stream* stream = FindStream(ctx, ctx.arg(1), &failed);
+  stream::Stream* stream = FindStream(ctx, ctx.arg(1), Lookup::kRead, &failed);
   if (failed) return;
   const ConsumerGroup* group = stream == nullptr ? nullptr : stream->groups().Find(ctx.arg(2));
   if (group == nullptr) return ctx.reply().Error(resp::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));

@@ -22,8 +22,8 @@ using stream::Stream;
 using stream::StreamId;
 
 // The stream at the command's key (argument 1).
-Stream* FindStream(CommandContext& ctx, bool* failed) {
-  return runnel::FindStream(ctx, ctx.arg(1), failed);
+Stream* FindStream(CommandContext& ctx, Lookup lookup, bool* failed) {
+  return runnel::FindStream(ctx, ctx.arg(1), lookup, failed);
 }
 
 void XAdd(CommandContext& ctx) {
@@ -31,7 +31,7 @@ void XAdd(CommandContext& ctx) {
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
   const AddOrTrimArgs& args = std::get<AddOrTrimArgs>(parsed);
   bool failed;
-  Stream* stream = FindStream(ctx, &failed);
+  Stream* stream = FindStream(ctx, Lookup::kWrite, &failed);
   if (failed) return;
   if (stream == nullptr) {
     if (args.no_mkstream) return ctx.reply().NullBulk();
@@ -65,7 +65,7 @@ void XAdd(CommandContext& ctx) {
 
 void XLen(CommandContext& ctx) {
   bool failed;
-  Stream* stream = FindStream(ctx, &failed);
+  Stream* stream = FindStream(ctx, Lookup::kRead, &failed);
   if (failed) return;
   ctx.reply().Integer(stream == nullptr ? 0 : static_cast<int64_t>(stream->length()));
 }
@@ -77,7 +77,7 @@ void RangeCommand(CommandContext& ctx, bool reverse) {
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
   const RangeArgs& args = std::get<RangeArgs>(parsed);
   bool failed;
-  Stream* stream = FindStream(ctx, &failed);
+  Stream* stream = FindStream(ctx, Lookup::kRead, &failed);
   if (failed) return;
   if (stream == nullptr) return ctx.reply().Array(0);
   if (args.count == 0) return ctx.reply().NullArray();
@@ -115,7 +115,7 @@ void XRevRange(CommandContext& ctx) { RangeCommand(ctx, true); }
 
 void XDel(CommandContext& ctx) {
   bool failed;
-  Stream* stream = FindStream(ctx, &failed);
+  Stream* stream = FindStream(ctx, Lookup::kWrite, &failed);
   if (failed) return;
   if (stream == nullptr) return ctx.reply().Integer(0);
   // Every ID is checked before any is deleted, so a bad ID deletes nothing.
@@ -136,7 +136,7 @@ void XTrim(CommandContext& ctx) {
   auto parsed = ParseAddOrTrimArgs(ctx.args, AddOrTrim::kTrim);
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
   bool failed;
-  Stream* stream = FindStream(ctx, &failed);
+  Stream* stream = FindStream(ctx, Lookup::kWrite, &failed);
   if (failed) return;
   if (stream == nullptr) return ctx.reply().Integer(0);
   absl::StatusOr<uint64_t> trimmed = stream->Trim(std::get<AddOrTrimArgs>(parsed).trim);

@@ -65,7 +65,7 @@ bool ResolveReads(CommandContext& ctx, const ReadArgs& args, std::vector<GroupRe
     read.key = ctx.arg(args.streams_at + i);
     const std::string_view id_text = ctx.arg(args.streams_at + args.stream_count + i);
     bool failed;
-    read.stream = FindStream(ctx, read.key, &failed);
+    read.stream = FindStream(ctx, read.key, Lookup::kRead, &failed);
     if (failed) return false;
     if (read.stream == nullptr || read.stream->groups().Find(args.group) == nullptr) {
       return ctx.reply().Error(NoGroupError(read.key, args.group)), false;

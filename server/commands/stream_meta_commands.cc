@@ -29,7 +29,7 @@ void XSetId(CommandContext& ctx) {
   auto parsed = ParseSetIdArgs(ctx.args);
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
   bool failed;
-  Stream* stream = FindStream(ctx, ctx.arg(1), &failed);
+  Stream* stream = FindStream(ctx, ctx.arg(1), Lookup::kWrite, &failed);
   if (failed) return;
   if (stream == nullptr) return ctx.reply().Error(resp::kNoSuchKey);
   if (absl::Status status = stream->SetId(std::get<Stream::IdSettings>(parsed)); !status.ok()) {
@@ -95,7 +95,7 @@ void ReplyFullEntries(CommandContext& ctx, Stream& stream, uint64_t count) {
 void XInfoStream(CommandContext& ctx) {
   // Redis looks the key up before it parses the options.
   bool failed;
-  Stream* stream = FindStream(ctx, ctx.arg(2), &failed);
+  Stream* stream = FindStream(ctx, ctx.arg(2), Lookup::kRead, &failed);
   if (failed) return;
   if (stream == nullptr) return ctx.reply().Error(resp::kNoSuchKey);
   auto parsed = ParseInfoStreamArgs(ctx.args);

@@ -61,7 +61,7 @@ void XRead(CommandContext& ctx) {
     read.key = ctx.arg(args.streams_at + i);
     const std::string_view id_text = ctx.arg(args.streams_at + args.stream_count + i);
     bool failed;
-    read.stream = FindStream(ctx, read.key, &failed);
+    read.stream = FindStream(ctx, read.key, Lookup::kRead, &failed);
     if (failed) return;
     if (id_text == "$") {
       // New entries only: those after the last ID as of now.
@@ -77,6 +77,9 @@ void XRead(CommandContext& ctx) {
   // Count what each stream will send (the reply's lengths come first).
   size_t serving = 0;
   for (StreamRead& read : reads) {
+    // Redis looks every key up a second time here: a missing one is a
+    // second keymiss event.
+    if (read.stream == nullptr) NotifyKeyMiss(ctx, read.key);
     if (read.stream == nullptr || read.stream->length() == 0) continue;
     absl::Status counted = VisitAfter(read, args.count, [&](StreamId, log::EntryView&) {
       ++read.available;

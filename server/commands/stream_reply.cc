@@ -9,8 +9,8 @@
 
 namespace runnel {
 
-stream::Stream* FindStream(command::CommandContext& ctx, std::string_view key, bool* failed) {
-  keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(key);
+stream::Stream* FindStream(command::CommandContext& ctx, std::string_view key, Lookup lookup, bool* failed) {
+  keyspace::Entry* entry = LookupKey(ctx, key, lookup);
   *failed = false;
   if (entry == nullptr) return nullptr;
   if (entry->value->type() != keyspace::ValueType::kStream) {

@@ -8,6 +8,7 @@
 #include "engine/log/entry_codec.h"
 #include "engine/stream/stream.h"
 #include "server/command/command_context.h"
+#include "server/commands/key_lookup.h"
 #include "server/resp/resp_writer.h"
 
 namespace runnel {
@@ -15,7 +16,7 @@ namespace runnel {
 // The stream at `key` in the caller's database, recovered (Stream::Prepare):
 // nullptr when the key is missing; on a key of another type, or when its
 // recovery fails, replies the error and sets *failed.
-stream::Stream* FindStream(command::CommandContext& ctx, std::string_view key, bool* failed);
+stream::Stream* FindStream(command::CommandContext& ctx, std::string_view key, Lookup lookup, bool* failed);
 
 // "ms-seq" as a bulk string.
 void ReplyId(resp::ReplyBuilder& reply, stream::StreamId id);

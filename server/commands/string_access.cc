@@ -9,8 +9,8 @@
 
 namespace runnel {
 
-keyspace::Entry* FindString(command::CommandContext& ctx, std::string_view key, bool* failed) {
-  keyspace::Entry* entry = ctx.server.database(ctx.conn.db).Find(key);
+keyspace::Entry* FindString(command::CommandContext& ctx, std::string_view key, Lookup lookup, bool* failed) {
+  keyspace::Entry* entry = LookupKey(ctx, key, lookup);
   *failed = false;
   if (entry == nullptr || entry->value->type() == keyspace::ValueType::kString) return entry;
   ctx.reply().Error(resp::kWrongType);

@@ -12,13 +12,14 @@
 #include "engine/keyspace/keyspace.h"
 #include "server/command/command_context.h"
 #include "server/command/command_table.h"
+#include "server/commands/key_lookup.h"
 
 namespace runnel {
 
 // The entry at `key` in the caller's database when it holds a string;
 // nullptr when the key is missing, or (after replying WRONGTYPE and setting
 // *failed) when it holds another type.
-keyspace::Entry* FindString(command::CommandContext& ctx, std::string_view key, bool* failed);
+keyspace::Entry* FindString(command::CommandContext& ctx, std::string_view key, Lookup lookup, bool* failed);
 
 enum class KeepTtl : uint8_t { kNo, kYes };
 

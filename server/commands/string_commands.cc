@@ -27,7 +27,7 @@ using command::CommandContext;
 // after replying WRONGTYPE. *found is the key's entry (nullptr: missing).
 bool GetGeneric(CommandContext& ctx, std::string_view key, keyspace::Entry** found) {
   bool failed;
-  keyspace::Entry* entry = FindString(ctx, key, &failed);
+  keyspace::Entry* entry = FindString(ctx, key, Lookup::kRead, &failed);
   if (failed) return false;
   if (entry == nullptr) {
     ctx.reply().NullBulk();
@@ -129,7 +129,7 @@ void GetEx(CommandContext& ctx) {
   if (const std::string* error = std::get_if<std::string>(&parsed)) return ctx.reply().Error(*error);
   const StringSetArgs& args = std::get<StringSetArgs>(parsed);
   bool failed;
-  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), &failed);
+  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), Lookup::kRead, &failed);
   if (failed) return;
   if (entry == nullptr) return ctx.reply().NullBulk();
   const std::optional<int64_t> expire_at = ExpiryOrReply(ctx, args);
@@ -150,10 +150,9 @@ void GetEx(CommandContext& ctx) {
 
 // MGET: nil for a missing key and for a key of another type.
 void MGet(CommandContext& ctx) {
-  keyspace::Keyspace& db = ctx.server.database(ctx.conn.db);
   ctx.reply().Array(ctx.argc() - 1);
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    const keyspace::Entry* entry = db.Find(ctx.arg(i));
+    const keyspace::Entry* entry = LookupKey(ctx, ctx.arg(i), Lookup::kRead);
     if (entry == nullptr || entry->value->type() != keyspace::ValueType::kString) {
       ctx.reply().NullBulk();
     } else {

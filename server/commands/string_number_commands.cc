@@ -30,7 +30,7 @@ constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 // and the sum must fit in 64 bits.
 void IncrDecr(CommandContext& ctx, int64_t incr) {
   bool failed;
-  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), &failed);
+  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), Lookup::kWrite, &failed);
   if (failed) return;
   int64_t value = 0;
   if (entry != nullptr) {
@@ -75,7 +75,7 @@ void DecrBy(CommandContext& ctx) {
 // createStringObject stores it (embstr, never int).
 void IncrByFloat(CommandContext& ctx) {
   bool failed;
-  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), &failed);
+  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), Lookup::kWrite, &failed);
   if (failed) return;
   const std::optional<long double> value =
       entry == nullptr ? 0.0L : cache::ParseLongDouble(cache::AsString(*entry->value).view());

@@ -25,7 +25,7 @@ using command::CommandContext;
 // A missing key is created with the value as SET would encode it.
 void Append(CommandContext& ctx) {
   bool failed;
-  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), &failed);
+  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), Lookup::kWrite, &failed);
   if (failed) return;
   const std::string_view tail = ctx.arg(2);
   if (entry == nullptr) {
@@ -42,7 +42,7 @@ void Append(CommandContext& ctx) {
 
 void StrLen(CommandContext& ctx) {
   bool failed;
-  const keyspace::Entry* entry = FindString(ctx, ctx.arg(1), &failed);
+  const keyspace::Entry* entry = FindString(ctx, ctx.arg(1), Lookup::kRead, &failed);
   if (failed) return;
   ctx.reply().Integer(entry == nullptr ? 0 : static_cast<int64_t>(cache::AsString(*entry->value).size()));
 }
@@ -55,7 +55,7 @@ void GetRange(CommandContext& ctx) {
   std::optional<int64_t> end = command::ParseInt64(ctx.arg(3));
   if (!start.has_value() || !end.has_value()) return ctx.reply().Error(resp::kNotInteger);
   bool failed;
-  const keyspace::Entry* entry = FindString(ctx, ctx.arg(1), &failed);
+  const keyspace::Entry* entry = FindString(ctx, ctx.arg(1), Lookup::kRead, &failed);
   if (failed) return;
   if (entry == nullptr) return ctx.reply().Bulk("");
   const std::string_view value = cache::AsString(*entry->value).view();
@@ -76,7 +76,7 @@ void SetRange(CommandContext& ctx) {
   if (!offset.has_value()) return ctx.reply().Error(resp::kNotInteger);
   if (*offset < 0) return ctx.reply().Error("ERR offset is out of range");
   bool failed;
-  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), &failed);
+  keyspace::Entry* entry = FindString(ctx, ctx.arg(1), Lookup::kWrite, &failed);
   if (failed) return;
   const std::string_view bytes = ctx.arg(3);
   if (bytes.empty()) {
