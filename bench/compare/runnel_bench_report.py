@@ -65,7 +65,7 @@ def slug(name):
 
 
 def read_tsv(path):
-    return [line.rstrip("\n").split("\t") for line in path.open() if line.strip()]
+    return [line.split("\t") for line in path.read_text().splitlines() if line.strip()]
 
 
 def throughput(run):
@@ -114,7 +114,7 @@ class Cell:
 def percentile_curve(hgrm):
     """(1/(1-p), latency_us) pairs of an .hgrm file, without p = 1."""
     points = []
-    for line in hgrm.open():
+    for line in hgrm.read_text().splitlines():
         fields = line.split()
         if len(fields) == 4 and not line.startswith("#") and fields[0][0].isdigit():
             value, inverse = float(fields[0]), float(fields[3])
