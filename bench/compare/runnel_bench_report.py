@@ -97,6 +97,12 @@ class Cell:
         values = [latency(r)[f"{column}_us"] for _, r in self.runs if latency(r)["count"]]
         return statistics.median_low(values) if values else None
 
+    def client_cpu(self):
+        """runnel-bench's median CPU use, "N%" of one core, or n/a."""
+        if not self.runs:
+            return "n/a"
+        return f"{statistics.median_low(r['cpu_percent_of_one_core'] for _, r in self.runs):.0f}%"
+
     def rate_missed(self):
         """Whether a run fell short of its offered rate (runnel-bench's own test)."""
         return any(r["rate"] > 0 and r["requests_per_s"] < 0.95 * r["rate"] for _, r in self.runs)
@@ -147,8 +153,8 @@ class Workload:
 
     def table(self):
         columns = ["throughput", *PERCENTILES]
-        lines = [f"| durability | server | {self.unit} | p50 µs | p99 µs | p99.9 µs |",
-                 "|---|---|---:|---:|---:|---:|"]
+        lines = [f"| durability | server | {self.unit} | p50 µs | p99 µs | p99.9 µs | runnel-bench CPU |",
+                 "|---|---|---:|---:|---:|---:|---:|"]
         for row in self.rows:
             medians = {s: [self.cells[row, s].median(c) for c in columns] for s, _ in SERVERS}
             for server, label in SERVERS:
@@ -156,9 +162,10 @@ class Workload:
                 cells = [number(v) for v in medians[server]]
                 if self.cells[row, server].rate_missed():
                     cells[0] += " \\*"
+                cells.append(self.cells[row, server].client_cpu())
                 lines.append(f"| {first} | {label} | " + " | ".join(cells) + " |")
             ratios = [ratio(a, b) for a, b in zip(medians["runnel"], medians["redis"])]
-            lines.append("| | Runnel/Redis | " + " | ".join(ratios) + " |")
+            lines.append("| | Runnel/Redis | " + " | ".join(ratios) + " | |")
         if any(cell.rate_missed() for cell in self.cells.values()):
             lines += ["", "\\* the offered rate was not reached in at least one run: the latency includes the queueing."]
         return "\n".join(lines)
@@ -215,6 +222,8 @@ def section(meta, workloads, plots, doc):
               "(who goes first swaps every time). Both servers of a durability row stay up for all its "
               "workloads; a ratio above 1 is Runnel ahead in throughput, below 1 Runnel ahead in latency. "
               "n/a: the server refused the workload, the run failed or it measured nothing. "
+              "runnel-bench CPU is the client's own CPU time as a share of one core: near 100% the "
+              "client, not the server, may be the limit. "
               "`{run}` in the arguments is the run's number (each cache run starts on no keys).", "",
               DURABILITY_LEGEND, ""]
     for workload in workloads:

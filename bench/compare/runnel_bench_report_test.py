@@ -39,7 +39,8 @@ def run_json(per_s, p50, count=100, rate=0.0, deliveries=0):
     empty = dict(latency, count=0)
     return {"workload": "produce", "rate": rate, "requests": count, "requests_per_s": per_s,
             "deliveries": deliveries, "deliveries_per_s": per_s if deliveries else 0.0,
-            "request_latency": latency, "delivery_latency": latency if deliveries else empty}
+            "request_latency": latency, "delivery_latency": latency if deliveries else empty,
+            "cpu_percent_of_one_core": 42.0}
 
 
 class SpliceTest(unittest.TestCase):
@@ -121,9 +122,9 @@ class TableTest(unittest.TestCase):
         (cell / "runnel-1.json").write_text(json.dumps(run_json(3000, 100)))
         (cell / "redis-1.json").write_text(json.dumps(run_json(2000, 200)))
         table = report.Workload(results, 1, "produce P1", "always none", "produce --pipeline 1").table()
-        self.assertIn("| none | Runnel | 3,000 | 100 | 200 | 300 |", table)
-        self.assertIn("| | Runnel/Redis | 1.50 | 0.50 | 0.50 | 0.50 |", table)
-        self.assertIn("| always | Runnel | n/a | n/a | n/a | n/a |", table)
+        self.assertIn("| none | Runnel | 3,000 | 100 | 200 | 300 | 42% |", table)
+        self.assertIn("| | Runnel/Redis | 1.50 | 0.50 | 0.50 | 0.50 | |", table)
+        self.assertIn("| always | Runnel | n/a | n/a | n/a | n/a | n/a |", table)
 
 
 if __name__ == "__main__":
