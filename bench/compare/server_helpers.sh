@@ -54,10 +54,12 @@ rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 
 # bench_workdir PREFIX: a scratch directory in $workdir, under
 # $RUNNEL_BENCH_DIR (default /tmp), removed at exit together with every
-# server start_server started.
+# server start_server started. Ctrl-C ends the script too, not only the
+# client that was running (runnel-bench catches SIGINT and exits 0).
 bench_workdir() {
   workdir=$(mktemp -d "${RUNNEL_BENCH_DIR:-/tmp}/$1-XXXXXX")
   trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
 }
 bench_cleanup() {
   [ -f "$workdir/pids" ] && xargs -r kill <"$workdir/pids" 2>/dev/null || true
