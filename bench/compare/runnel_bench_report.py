@@ -6,10 +6,10 @@
 
 Reads what the bench script wrote in RESULTS_DIR:
   meta.tsv                   key <TAB> value: command, date, machine, versions...
-  workloads.tsv              name <TAB> durability rows <TAB> runnel-bench arguments,
-                             one line per workload, in report order
+  workloads.tsv              N <TAB> name <TAB> durability rows <TAB> runnel-bench
+                             arguments, one line per workload, in report order
   w<N>/<durability>/<server>-<run>.json   runnel-bench --json of one run of
-                             workload N (1-based line of workloads.tsv)
+                             workload N
   w<N>/<durability>/<server>-<run>.hgrm   its --histogram
 and writes:
   - per workload, two SVGs in PLOTS_DIR made by gnuplot (plots/*.gp beside
@@ -256,7 +256,7 @@ def main():
         sys.exit(__doc__)
     results, doc, plots_dir = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     meta = dict(read_tsv(results / "meta.tsv"))
-    workloads = [Workload(results, i, *fields) for i, fields in enumerate(read_tsv(results / "workloads.tsv"), 1)]
+    workloads = [Workload(results, *fields) for fields in read_tsv(results / "workloads.tsv")]
     plots_dir.mkdir(parents=True, exist_ok=True)
     for old in plots_dir.glob("runnel-bench-*.svg"):
         old.unlink()

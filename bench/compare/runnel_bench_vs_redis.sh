@@ -19,7 +19,7 @@
 # (docs/benchmarks.md) between its marker comments, appending it when absent;
 # the rest of the file is left alone.
 #
-# The full default run takes about 10 minutes; run it on a quiet machine.
+# The full default run (102 runs) takes about 11 minutes; run it on a quiet machine.
 # --quick (0.5 s runs, one each, a small consume prefill) checks the script in
 # about a minute and measures nothing: unless --doc/--plots are given it
 # writes into a copy of docs/benchmarks.md under
@@ -45,9 +45,8 @@ workloads=(
   "cache zipf|none|cache --distribution zipf --keys 100000 --key-prefix runnel-bench:{run}:"
 )
 
-usage() {
-  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
-  exit 2
+usage() {  # the header comment
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 }
 
 parse_args() {
@@ -60,11 +59,13 @@ parse_args() {
       --durability) durability=$2; shift ;;
       --doc) doc=$2; shift ;;
       --plots) plots=$2; shift ;;
-      -h | --help) usage ;;
+      -h | --help) usage; exit 0 ;;
       *) echo "$script: unknown argument '$1' (--help)" >&2; exit 2 ;;
     esac
     shift
   done
+  [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "$script: --runs takes a whole number above 0" >&2; exit 2; }
+  [[ "$seconds" =~ ^[0-9]*\.?[0-9]+$ ]] || { echo "$script: --seconds takes a number of seconds" >&2; exit 2; }
   local row
   for row in $durability; do
     case "$row" in always | everysec | none) ;; *) echo "$script: durability '$row' is not always, everysec or none" >&2; exit 2 ;; esac
@@ -114,7 +115,13 @@ choose_cpus() {
 }
 
 workload_name() { echo "${1%%|*}"; }
-workload_rows() { local rest=${1#*|}; echo "${rest%%|*}"; }
+workload_rows() {  # the workload's durability rows that --durability selects
+  local rest=${1#*|} row selected=()
+  for row in ${rest%%|*}; do
+    case " $durability " in *" $row "*) selected+=("$row") ;; esac
+  done
+  echo "${selected[*]}"
+}
 workload_args() { local rest=${1#*|}; rest=${rest#*|}; echo "${rest//\{prefill\}/$prefill}"; }
 
 runs_per_row() {  # durability -> how many runnel-bench runs its row makes
@@ -140,9 +147,11 @@ write_meta() {  # the report's header facts, for runnel_bench_report.py
     printf 'data_fs\t%s\n' "$(df -T "$workdir" | awk 'NR == 2 {print $2}')"
     printf 'seconds\t%s\nwarmup\t%s\nruns\t%s\nquick\t%s\n' "$seconds" "$warmup" "$runs" "$quick"
   } >"$results/meta.tsv"
-  local entry
+  local entry index=0
   for entry in "${workloads[@]}"; do
-    printf '%s\t%s\t%s\n' "$(workload_name "$entry")" "$(workload_rows "$entry")" "$(workload_args "$entry")"
+    index=$((index + 1))
+    [ -n "$(workload_rows "$entry")" ] || continue
+    printf '%s\t%s\t%s\t%s\n' "$index" "$(workload_name "$entry")" "$(workload_rows "$entry")" "$(workload_args "$entry")"
   done >"$results/workloads.tsv"
 }
 
@@ -202,7 +211,8 @@ main() {
   total_runs=0 done_runs=0 turn=0
   for row in $durability; do total_runs=$((total_runs + $(runs_per_row "$row"))); done
   echo "$total_runs runs of ${seconds} s + ${warmup} s warm-up: about" \
-    "$(awk -v n="$total_runs" -v s="$seconds" -v w="$warmup" 'BEGIN {printf "%.0f", n * (s + w + 0.8) / 60}') min" >&2
+    "$(awk -v n="$total_runs" -v s="$seconds" -v w="$warmup" 'BEGIN {printf "%.0f", n * (s + w + 0.8) / 60}') min," \
+    "plus consume's prefills" >&2
   for row in $durability; do run_row "$row"; done
   python3 bench/compare/runnel_bench_report.py "$results" "$doc" "$plots"
   echo "$script: wrote the section of $doc and the plots in $plots" >&2
