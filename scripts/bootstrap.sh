@@ -4,7 +4,7 @@
 #
 #   scripts/bootstrap.sh build   compiler, CMake, libraries
 #   scripts/bootstrap.sh test    build + GoogleTest, clang (libFuzzer), redis-tools, Node.js
-#   scripts/bootstrap.sh bench   build + Google Benchmark, redis-tools, redis-server
+#   scripts/bootstrap.sh bench   build + Google Benchmark, redis-tools, redis-server, gnuplot-nox
 set -euo pipefail
 
 profile="${1:-build}"
@@ -12,7 +12,7 @@ packages=(build-essential cmake pkg-config libabsl-dev liburing-dev libxxhash-de
 case "$profile" in
   build) ;;
   test) packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev redis-tools) ;;
-  bench) packages+=(libbenchmark-dev redis-tools redis-server) ;;
+  bench) packages+=(libbenchmark-dev redis-tools redis-server gnuplot-nox) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 

@@ -19,18 +19,21 @@ wait_ready() {  # port: waits up to 10 s for PING, else exits 1
 }
 
 # start_server NAME FSYNC -> "port pid": runnel-server (release build) or
-# redis-server (appendonly yes) with that appendfsync, on a fresh data dir
-# under $workdir; the pid is also appended to $workdir/pids for cleanup
-# (callers run this in a subshell, where variables do not survive).
+# redis-server (appendonly yes) with that appendfsync (always, everysec, no),
+# on a fresh data dir under $workdir; FSYNC "none" is the fastest each goes:
+# runnel-server with appendfsync no, redis-server with appendonly no. The pid
+# is also appended to $workdir/pids for cleanup (callers run this in a
+# subshell, where variables do not survive).
 start_server() {
-  local port dir
+  local port dir fsync=$2 aof=(--appendonly yes --appendfsync "$2")
+  if [ "$2" = none ]; then fsync=no aof=(--appendonly no); fi
   port=$(free_port)
   dir=$(mktemp -d "$workdir/$1-XXXXXX")
   if [ "$1" = runnel ]; then
-    build/release/server/runnel-server --port "$port" --dir "$dir" --appendfsync "$2" \
+    build/release/server/runnel-server --port "$port" --dir "$dir" --appendfsync "$fsync" \
       --loglevel warning >"$dir.log" 2>&1 &
   else
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly yes --appendfsync "$2" \
+    redis-server --port "$port" --bind 127.0.0.1 --save '' "${aof[@]}" \
       --dir "$dir" --daemonize no --loglevel warning >"$dir.log" 2>&1 &
   fi
   echo $! >>"$workdir/pids"
@@ -51,10 +54,12 @@ rss_kb() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 
 # bench_workdir PREFIX: a scratch directory in $workdir, under
 # $RUNNEL_BENCH_DIR (default /tmp), removed at exit together with every
-# server start_server started.
+# server start_server started. Ctrl-C ends the script too, not only the
+# client that was running (runnel-bench catches SIGINT and exits 0).
 bench_workdir() {
   workdir=$(mktemp -d "${RUNNEL_BENCH_DIR:-/tmp}/$1-XXXXXX")
   trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
 }
 bench_cleanup() {
   [ -f "$workdir/pids" ] && xargs -r kill <"$workdir/pids" 2>/dev/null || true
