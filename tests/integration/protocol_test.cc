@@ -1,6 +1,8 @@
 // RESP on the wire: multibulk and inline commands, arbitrary byte splits,
 // deep pipelines, protocol errors (reply, then close, others unaffected) and
 // the size limits.
+#include <sys/socket.h>
+
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -217,6 +219,36 @@ TEST_P(BackpressureTest, ClientThatDoesNotReadIsPausedNotBuffered) {
     ASSERT_EQ(reply->str.size(), payload.size()) << "reply " << i;
   }
   writer.join();
+}
+
+// `printf 'SET k v\r\nGET k\r\n' | nc`: a client that half-closes after
+// its commands gets every reply, a large one included, and then the close,
+// as from Redis.
+TEST_P(ProtocolTest, HalfClosedClientGetsAllItsRepliesThenTheClose) {
+  const std::string big(1 << 20, 'v');
+  client_->SendRaw(RespClient::Encode({"PING"}) + RespClient::Encode({"SET", "k", big}) +
+                   RespClient::Encode({"GET", "k"}));
+  ASSERT_EQ(shutdown(client_->fd(), SHUT_WR), 0);
+  EXPECT_THAT(*client_->Read(), IsSimple("PONG"));
+  EXPECT_THAT(*client_->Read(), IsSimple("OK"));
+  EXPECT_THAT(*client_->Read(), IsBulk(big));
+  EXPECT_TRUE(client_->WaitForClose());
+  auto other = Connect();
+  EXPECT_THAT(other->Run({"DBSIZE"}), IsInt(1));
+}
+
+// Its end of input ends a blocked read too: the server does not keep
+// waiting for a client that can send nothing more.
+TEST_P(ProtocolTest, HalfClosingWhileBlockedEndsTheClient) {
+  auto blocked = Connect();
+  blocked->SendRaw(RespClient::Encode({"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}));
+  for (int i = 0; i < 200 && InfoField("clients", "blocked_clients") != "1"; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(InfoField("clients", "blocked_clients"), "1");
+  ASSERT_EQ(shutdown(blocked->fd(), SHUT_WR), 0);
+  EXPECT_TRUE(blocked->WaitForClose());
+  for (int i = 0; i < 200 && InfoField("clients", "blocked_clients") != "0"; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(InfoField("clients", "blocked_clients"), "0");
+  EXPECT_THAT(Run({"CLIENT", "LIST"}).str, ::testing::Not(::testing::HasSubstr("cmd=xread")));
 }
 
 }  // namespace
