@@ -1,9 +1,11 @@
-// Consumer groups across SIGKILLs of the real server (issue #5): a producer
-// XADDs, three consumers XREADGROUP (blocking, COUNT 10) and XACK most of
-// what they get, and the server is killed with SIGKILL at a random moment and
-// restarted, cycle after cycle on one data directory. After each restart:
+// Consumer groups across SIGKILLs of the real server (issues #5, #9): a
+// producer XADDs, three consumers XREADGROUP (blocking, COUNT 10) and XACK
+// most of what they get, a trimmer XTRIMs entries older than 200 ms (MINID),
+// and the server is killed with SIGKILL at a random moment and restarted,
+// cycle after cycle on one data directory. After each restart:
 //
-//   - every XADD that got a reply is in the stream;
+//   - every XADD that got a reply is in the stream, unless an XTRIM was sent
+//     whose MINID is above it; none is that an answered XTRIM removed;
 //   - no ID was ever delivered as new ('>') twice, across all cycles;
 //   - every ID whose XACK got a reply is not pending;
 //   - every ID delivered as new, and whose XACK was never sent, is pending
@@ -17,6 +19,7 @@
 // dies at, not durability across a power loss (docs/durability.md). The
 // cycle count is small in the test suite; RUNNEL_CRASH_CYCLES raises it for
 // a soak.
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +37,7 @@ namespace runnel::testing {
 namespace {
 
 using ::testing::Not;
+using Id = std::pair<uint64_t, uint64_t>;
 
 int Cycles() {
   const char* text = std::getenv("RUNNEL_CRASH_CYCLES");
@@ -85,10 +89,11 @@ TEST_P(GroupKillTest, GroupStateStaysConsistentAcrossSigkills) {
   std::set<std::string> added;
   std::map<std::string, std::string> delivered_to;  // every ID delivered as new -> consumer
   std::set<std::string> ack_sent, ack_replied;
+  Id trim_sent{0, 0}, trim_replied{0, 0};  // the highest MINID sent, answered
   const int cycles = Cycles();
   for (int cycle = 0; cycle < cycles; ++cycle) {
     std::vector<std::unique_ptr<RespClient>> clients;
-    for (int i = 0; i < 4; ++i) clients.push_back(server_->Connect());
+    for (int i = 0; i < 5; ++i) clients.push_back(server_->Connect());
     std::vector<ConsumerLog> logs(3);
     std::vector<std::string> produced;
     std::vector<std::thread> threads;
@@ -104,6 +109,21 @@ TEST_P(GroupKillTest, GroupStateStaysConsistentAcrossSigkills) {
       logs[c].name = "c" + std::to_string(c);
       threads.emplace_back([&, c] { RunConsumer(*clients[c + 1], logs[c]); });
     }
+    threads.emplace_back([&] {
+      // IDs are the server's clock, which is this machine's.
+      for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        const Id min_id{static_cast<uint64_t>(now.count()) - 200, 0};
+        trim_sent = std::max(trim_sent, min_id);
+        const RespValue reply =
+            clients[4]->Run({"XTRIM", "s", "MINID", std::to_string(min_id.first) + "-0"});
+        if (Lost(reply)) return;
+        ASSERT_EQ(reply.type, RespValue::Type::kInteger) << reply;
+        trim_replied = std::max(trim_replied, min_id);
+      }
+    });
     std::this_thread::sleep_for(std::chrono::milliseconds(100 + random() % 300));
     KillAndRestart();
     for (std::thread& thread : threads) thread.join();
@@ -120,7 +140,13 @@ TEST_P(GroupKillTest, GroupStateStaysConsistentAcrossSigkills) {
 
     const std::vector<std::string> present = ToIds(Run({"XRANGE", "s", "-", "+"}));
     const std::set<std::string> present_set(present.begin(), present.end());
-    for (const std::string& id : added) ASSERT_TRUE(present_set.contains(id)) << "acknowledged XADD lost: " << id;
+    for (const std::string& id : added) {
+      if (SplitId(id) >= trim_sent) {
+        ASSERT_TRUE(present_set.contains(id)) << "acknowledged XADD lost: " << id;
+      } else if (SplitId(id) < trim_replied) {
+        ASSERT_FALSE(present_set.contains(id)) << "acknowledged XTRIM undone: " << id;
+      }
+    }
 
     std::map<std::string, std::string> pending;  // id -> owner
     const RespValue pel = Run({"XPENDING", "s", "g", "-", "+", "1000000"});
@@ -129,7 +155,10 @@ TEST_P(GroupKillTest, GroupStateStaysConsistentAcrossSigkills) {
       ASSERT_EQ(row.elements.size(), 4u) << row;
       EXPECT_GE(row.elements[3].integer, 1) << row;
       pending.emplace(row.elements[0].str, row.elements[1].str);
-      EXPECT_TRUE(present_set.contains(row.elements[0].str)) << "pending entry not in the stream: " << row;
+      // XTRIM leaves the group's pending entries alone, as in Redis.
+      if (SplitId(row.elements[0].str) >= trim_sent) {
+        EXPECT_TRUE(present_set.contains(row.elements[0].str)) << "pending entry not in the stream: " << row;
+      }
     }
     for (const std::string& id : ack_replied) EXPECT_FALSE(pending.contains(id)) << "acknowledged but pending: " << id;
     for (const auto& [id, consumer] : delivered_to) {
@@ -154,10 +183,14 @@ TEST_P(GroupKillTest, GroupStateStaysConsistentAcrossSigkills) {
     }
     if (HasFailure()) return;
   }
-  std::printf("%d kills: %zu XADDs acknowledged, %zu entries delivered as new, %zu XACKs acknowledged\n", cycles,
-              added.size(), delivered_to.size(), ack_replied.size());
+  std::printf("%d kills: %zu XADDs acknowledged, %zu entries delivered as new, %zu XACKs acknowledged, "
+              "%zu of them trimmed\n",
+              cycles, added.size(), delivered_to.size(), ack_replied.size(),
+              static_cast<size_t>(std::count_if(added.begin(), added.end(),
+                                                [&](const std::string& id) { return SplitId(id) < trim_replied; })));
   EXPECT_GT(delivered_to.size(), 0u);
   EXPECT_GT(ack_replied.size(), 0u);
+  EXPECT_GT(trim_replied.first, 0u);
 }
 
 RUNNEL_BACKEND_TESTS(GroupKillTest);
