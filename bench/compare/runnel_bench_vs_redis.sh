@@ -104,16 +104,6 @@ build_binaries() {
     { cat "$workdir/build.log" >&2; exit 1; }
 }
 
-# server_cpus, client_cpus: taskset lists, empty on one core (no pinning).
-choose_cpus() {
-  server_cpus="" client_cpus=""
-  local cores; cores=$(nproc)
-  if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
-    server_cpus=0
-    client_cpus=$([ "$cores" = 2 ] && echo 1 || echo "1-$((cores - 1))")
-  fi
-}
-
 workload_name() { echo "${1%%|*}"; }
 workload_rows() {  # the workload's durability rows that --durability selects
   local rest=${1#*|} row selected=()
@@ -158,10 +148,9 @@ write_meta() {  # the report's header facts, for runnel_bench_report.py
 # run_bench PORT RUN ARGS OUT: OUT.json (empty when the run failed, e.g. the
 # server refused a command: its error goes to stderr) and OUT.hgrm.
 run_bench() {
-  local pin=() args=${3//\{run\}/$2}
-  if [ -n "$client_cpus" ]; then pin=(taskset -c "$client_cpus"); fi
+  local args=${3//\{run\}/$2}
   # shellcheck disable=SC2086  # the arguments are words
-  if ! "${pin[@]}" "$bench" ${args%% *} --port "$1" --duration "$seconds" --warmup "$warmup" \
+  if ! on_client_cpus "$bench" ${args%% *} --port "$1" --duration "$seconds" --warmup "$warmup" \
     --histogram "$4.hgrm" --json ${args#* } >"$4.json" 2>"$4.err"; then
     sed 's/^/    /' "$4.err" >&2
     : >"$4.json"
@@ -174,7 +163,7 @@ run_row() {
   declare -A port pid
   for server in runnel redis; do
     read -r "port[$server]" "pid[$server]" < <(start_server "$server" "$row")
-    if [ -n "$server_cpus" ]; then taskset -a -pc "$server_cpus" "${pid[$server]}" >/dev/null; fi
+    pin_server "${pid[$server]}"
   done
   for entry in "${workloads[@]}"; do
     index=$((index + 1))

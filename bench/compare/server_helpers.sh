@@ -41,6 +41,24 @@ start_server() {
   echo "$port $!"
 }
 
+# choose_cpus: sets server_cpus and client_cpus, taskset CPU lists that keep
+# the servers and the load generator off each other's cores (the servers on
+# CPU 0, the client on the rest); both empty on one core or without taskset.
+choose_cpus() {
+  server_cpus="" client_cpus=""
+  local cores; cores=$(nproc)
+  if [ "$cores" -ge 2 ] && command -v taskset >/dev/null; then
+    server_cpus=0
+    client_cpus=$([ "$cores" = 2 ] && echo 1 || echo "1-$((cores - 1))")
+  fi
+}
+pin_server() {  # pid: every thread of it onto $server_cpus (nothing when empty)
+  if [ -n "$server_cpus" ]; then taskset -a -pc "$server_cpus" "$1" >/dev/null; fi
+}
+on_client_cpus() {  # command...: runs it on $client_cpus
+  if [ -n "$client_cpus" ]; then taskset -c "$client_cpus" "$@"; else "$@"; fi
+}
+
 stop_server() {  # pid: SIGTERM, then waits for the exit
   kill "$1" 2>/dev/null || true
   while kill -0 "$1" 2>/dev/null; do sleep 0.05; done

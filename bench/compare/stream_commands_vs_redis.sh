@@ -13,6 +13,8 @@
 #                        -P 100; appendfsync everysec), and each
 #                        server's VmRSS (and its anonymous part, RssAnon) per
 #                        million entries after the fill.
+# With 2 or more cores the servers run on CPU 0 and redis-benchmark on the
+# others (taskset), so neither steals the other's core.
 # Builds the release server in build/release first. Data dirs go under
 # $RUNNEL_BENCH_DIR (default /tmp), which must be on a real disk: fsync
 # cost is the point of the "always" rows.
@@ -26,6 +28,7 @@ cmake --preset release -DRUNNEL_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release --target runnel-server -j"$(nproc)" >/dev/null
 . bench/compare/server_helpers.sh  # the scripts run from the repository root
 bench_workdir stream-commands
+choose_cpus
 
 payload=$(printf 'p%.0s' $(seq 1 100))  # 100 bytes
 
@@ -34,7 +37,7 @@ ticks_per_second=$(getconf CLK_TCK)
 rps() {  # port pipeline command... -> requests/second (redis-benchmark --csv)
   local port=$1 pipeline=$2
   shift 2
-  redis-benchmark -p "$port" -c "$clients" -n "$requests" -P "$pipeline" --csv "$@" 2>/dev/null |
+  on_client_cpus redis-benchmark -p "$port" -c "$clients" -n "$requests" -P "$pipeline" --csv "$@" 2>/dev/null |
     awk -F'"' 'NR == 2 {printf "%.0f", $4}'
 }
 
@@ -57,6 +60,7 @@ measure() {  # label fsync pipeline fill(yes|no) command...
   declare -A result cpu
   for name in "${order[@]}"; do
     read -r port pid < <(start_server "$name" "$fsync")
+    pin_server "$pid"
     if [ "$prefill" = yes ]; then
       before=$(rss_kb "$pid" VmRSS)
       before_anon=$(rss_kb "$pid" RssAnon)
@@ -94,7 +98,7 @@ measure "XRANGE s - + COUNT 100 ($fill entries)" everysec 1 yes XRANGE s - + COU
 
 echo
 echo "redis-benchmark, $clients clients, $requests requests per cell; $(redis-server --version | awk '{print $1, $2, $3}');"
-echo "$(nproc) cores; $(uname -r); data under ${RUNNEL_BENCH_DIR:-/tmp}"
+echo "$(nproc) cores; $(uname -r); data under ${RUNNEL_BENCH_DIR:-/tmp}; servers on CPU ${server_cpus:-any}, redis-benchmark on CPU ${client_cpus:-any}"
 echo
 echo "| workload | appendfsync | -P | Runnel req/s | Redis req/s | Runnel/Redis | Runnel CPU µs/req | Redis CPU µs/req | Redis/Runnel CPU |"
 echo "|---|---|---|---|---|---|---|---|---|"
