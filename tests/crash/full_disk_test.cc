@@ -22,6 +22,7 @@
 #include "engine/log/mapping_cache.h"
 #include "engine/log/segment_naming.h"
 #include "gtest/gtest.h"
+#include "tests/crash/tmpfs_mount.h"
 #include "tests/unit/log/log_test_util.h"
 
 namespace runnel::log {
@@ -47,31 +48,11 @@ size_t SegmentFiles(const std::string& directory) {
   }));
 }
 
-// Mounts a tmpfs of `options` at a new temporary directory; an empty path
-// and `why` when it cannot (not root, or no permission to mount here).
-std::string MountTmpfs(const char* options, unsigned long flags, std::string* why) {
-  if (geteuid() != 0) {
-    *why = "not running as root: mounting a small tmpfs needs CAP_SYS_ADMIN";
-    return "";
-  }
-  char pattern[] = "/tmp/runnel-full-disk-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) {
-    *why = base::StrCat("mkdtemp: ", strerror(errno));
-    return "";
-  }
-  if (mount("tmpfs", pattern, "tmpfs", MS_NOSUID | MS_NODEV | flags, options) != 0) {
-    *why = base::StrCat("mount -t tmpfs -o ", options, " ", pattern, ": ", strerror(errno));
-    rmdir(pattern);
-    return "";
-  }
-  return pattern;
-}
-
 class FullDiskTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string why;
-    mount_point_ = MountTmpfs("size=4m,mode=0755", 0, &why);
+    mount_point_ = runnel::testing::MountTmpfs("size=4m,mode=0755", 0, &why);
     if (mount_point_.empty()) GTEST_SKIP() << "full-disk tests skipped: " << why;
   }
   void TearDown() override {
@@ -262,7 +243,7 @@ TEST(UnwritableDataDirectoryTest, CreateInADirectoryWithoutWritePermissionFails)
 
 TEST(UnwritableDataDirectoryTest, CreateOnAReadOnlyFilesystemFails) {
   std::string why;
-  const std::string mount_point = MountTmpfs("size=1m", MS_RDONLY, &why);
+  const std::string mount_point = runnel::testing::MountTmpfs("size=1m", MS_RDONLY, &why);
   if (mount_point.empty()) GTEST_SKIP() << "read-only tmpfs test skipped: " << why;
   MappingCache cache(4);
   const LogOptions options{.segment_max_bytes = kSegmentMaxBytes, .cache = &cache};
