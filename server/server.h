@@ -118,7 +118,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // loop send it this turn. A client closing after its last reply (QUIT)
   // gets nothing more, as in Redis; a frame for the connection whose command
   // is running waits until its reply is complete (server_pubsub.cc).
-  void DeliverShared(Connection& conn, std::shared_ptr<const std::string> frame);
+  void DeliverShared(Connection& conn, const std::shared_ptr<const std::string>& frame);
   // PUBLISH / SPUBLISH: delivers `message` to every receiver; returns how
   // many there were.
   size_t Publish(std::string_view channel, std::string_view message);

@@ -51,14 +51,16 @@ void Server::NotifyKeyspaceEvent(uint32_t event_class, std::string_view event, s
   if (enabled & pubsub::kNotifyKeyevent) Publish(pubsub::KeyeventChannel(db, event), key);
 }
 
-void Server::DeliverShared(Connection& conn, std::shared_ptr<const std::string> frame) {
+// By reference: a fan-out to N subscribers then costs no reference count
+// changes for the (usual) small frames, which AppendShared copies.
+void Server::DeliverShared(Connection& conn, const std::shared_ptr<const std::string>& frame) {
   if (conn.close_requested || conn.output_limit_reached) return;
   if (&conn == calling_) {
-    calling_pushes_.push_back(std::move(frame));
+    calling_pushes_.push_back(frame);
     return;
   }
   stats_.total_net_output_bytes += frame->size();
-  conn.output().AppendShared(std::move(frame));
+  conn.output().AppendShared(frame);
   // Only subscribers receive shared frames: no need to look the class up
   // (three registry lookups) once per delivered message.
   if (OutputLimitReached(conn, config::ClientClass::kPubSub)) return;
@@ -72,7 +74,7 @@ void Server::DeliverShared(Connection& conn, std::shared_ptr<const std::string> 
 void Server::DeliverHeldPushes(Connection& conn) {
   std::vector<std::shared_ptr<const std::string>> pushes;
   pushes.swap(calling_pushes_);
-  for (auto& frame : pushes) DeliverShared(conn, std::move(frame));
+  for (const auto& frame : pushes) DeliverShared(conn, frame);
 }
 
 void Server::OnKeyChange(int db, keyspace::KeyChange change, std::string_view key, const keyspace::Value& value) {

@@ -26,7 +26,8 @@ class MessageFrames {
   // The frame for a channel subscriber (`pattern` null) or for a subscriber
   // of `pattern`, in `protocol`. Frames of the last pattern asked for are
   // kept, so the subscribers of one pattern (delivered in a row) share them.
-  std::shared_ptr<const std::string> For(resp::Protocol protocol, const std::string* pattern);
+  // Valid until the next call.
+  const std::shared_ptr<const std::string>& For(resp::Protocol protocol, const std::string* pattern);
 
  private:
   std::string_view channel_;

@@ -45,14 +45,14 @@ void OutputBuffer::Append(std::string_view bytes) {
   block.end += bytes.size();
 }
 
-void OutputBuffer::AppendShared(std::shared_ptr<const std::string> frame) {
+void OutputBuffer::AppendShared(const std::shared_ptr<const std::string>& frame) {
   if (!frame || frame->empty()) return;
   const std::string_view bytes = *frame;
   // A small frame (most pub/sub messages) is copied: a block and an iovec of
   // its own cost more than the bytes, and consecutive messages then pack
   // into one block and one send. Encoding still happens once per PUBLISH.
   if (bytes.size() < kCopySharedBelow) return Append(bytes);
-  AppendReferenced(bytes, std::move(frame));
+  AppendReferenced(bytes, frame);
   memory_bytes_ += bytes.size();  // heap that stays alive while we hold it
   blocks_.back().capacity = bytes.size();
 }

@@ -39,7 +39,7 @@ class OutputBuffer {
   // message): referenced, and alive until sent, from kCopySharedBelow bytes
   // up; copied below that, where a block of its own costs more than the bytes.
   static constexpr size_t kCopySharedBelow = 1024;
-  void AppendShared(std::shared_ptr<const std::string> frame);
+  void AppendShared(const std::shared_ptr<const std::string>& frame);
   // Queues a reference to `bytes`, which `owner` keeps alive and unchanged
   // until they are sent (a segment's mapping: stream entries are immutable).
   // Not counted in memory_bytes(): it is not heap the connection holds.
