@@ -1,94 +1,96 @@
 #!/usr/bin/env bash
 # PUBLISH throughput and fan-out, side by side (issue #6): runnel-server
-# (release build) and redis-server, each freshly started, one after the other.
+# (release build) and redis-server, measured by runnel-bench's pubsub
+# workload (docs/runnel-bench.md) with the servers on CPU 0 and the client
+# on the other cores.
 #
-#   bench/compare/pubsub_vs_redis.sh [messages=200000] [payload_bytes=64]
+#   bench/compare/pubsub_vs_redis.sh [runs=3] [seconds=5] [payload_bytes=64]
 #
-# For 0, 1, 10 and 100 subscribers of channel "ch" (connections held by one
-# Python process that only counts the bytes it receives: every message frame
-# has the same size, so messages = bytes / frame size, exactly), then
-# redis-benchmark (50 clients, -P 16) sends `messages` PUBLISH ch <payload>.
-# Prints PUBLISH requests/s and messages delivered per second (all
-# subscribers together, over the time from the first PUBLISH to the last
-# delivery), and the ratios Runnel/Redis.
+# For 0, 1, 10 and 100 subscribers of one channel, 20 publisher connections
+# each pipelining 16 PUBLISH; each run starts both servers afresh (no AOF
+# for Redis: pub/sub touches no disk on either) and alternates which goes
+# first. Prints the medians of PUBLISH/s and of messages delivered per second
+# (all subscribers together, counted by the client as they arrive), the
+# ratios Runnel/Redis, and each side's CPU use: the server's CPU time per
+# message delivered (per PUBLISH with no subscriber) over the whole run, and
+# runnel-bench's share of its core. A client near 100% is the bottleneck,
+# and then the servers' CPU cost, not the rates, tells them apart.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-messages="${1:-200000}"
-payload_bytes="${2:-64}"
-cmake --preset release -DRUNNEL_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release --target runnel-server -j"$(nproc)" >/tmp/pubsub-build.log 2>&1 ||
-  { cat /tmp/pubsub-build.log; exit 1; }
+runs="${1:-3}"
+seconds="${2:-5}"
+payload_bytes="${3:-64}"
 . bench/compare/server_helpers.sh  # the scripts run from the repository root
 bench_workdir pubsub
-payload=$(head -c "$payload_bytes" /dev/zero | tr '\0' 'p')
+choose_cpus
+[ -f build/release/CMakeCache.txt ] || cmake --preset release -DRUNNEL_BUILD_TESTS=OFF >/dev/null
+cmake --build build/release --target runnel-server runnel-bench -j"$(nproc)" >"$workdir/build.log" 2>&1 ||
+  { cat "$workdir/build.log"; exit 1; }
+bench=build/release/tools/runnel_bench/runnel-bench
 
-# subscribe PORT N EXPECTED_MESSAGES: N subscriber connections; prints
-# "ready" once subscribed, then, when every connection has received its
-# messages (or 60 s passed), the seconds from the first byte to the last.
-subscriber() {
-  python3 - "$@" <<'PY'
-import selectors, socket, sys, time
-port, n, expected, payload = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-frame = b"*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$%d\r\n%s\r\n" % (len(payload), payload.encode())
-confirm = b"*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n"
-sel = selectors.DefaultSelector()
-want = {}
-for _ in range(n):
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$2\r\nch\r\n")
-    got = b""
-    while len(got) < len(confirm):
-        got += s.recv(4096)
-    s.setblocking(False)
-    sel.register(s, selectors.EVENT_READ)
-    want[s] = expected * len(frame) - (len(got) - len(confirm))
-print("ready", flush=True)
-first = last = None
-deadline = time.time() + 60
-while any(v > 0 for v in want.values()) and time.time() < deadline:
-    for key, _ in sel.select(timeout=1):
-        data = key.fileobj.recv(1 << 20)
-        now = time.time()
-        first = first or now
-        last = now
-        want[key.fileobj] -= len(data)
-print(f"{(last - first) if first else 0:.3f} {sum(1 for v in want.values() if v > 0)}", flush=True)
+# measure NAME SUBSCRIBERS RUN: one runnel-bench run; its JSON goes to a
+# file, the server's CPU ticks over the run to another.
+measure() {
+  local port pid ticks
+  read -r port pid < <(start_server "$1" none)
+  pin_server "$pid"
+  ticks=$(cpu_ticks "$pid")
+  on_client_cpus "$bench" pubsub --port "$port" --connections 20 --pipeline 16 --subscribers "$2" \
+    --size "$payload_bytes" --duration "$seconds" --warmup 1 --json >"$workdir/$1-$2-$3.json" 2>/dev/null
+  echo $(($(cpu_ticks "$pid") - ticks)) >"$workdir/$1-$2-$3.ticks"
+  stop_server "$pid"
+}
+ticks_per_second=$(getconf CLK_TCK)
+
+# server_us_per_message FILE_PREFIX: CPU µs per message (delivered, or published with none delivered).
+server_us_per_message() {
+  python3 - "$1" "$ticks_per_second" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1] + ".json"))
+ticks = int(open(sys.argv[1] + ".ticks").read())
+# The server also ran through the warm-up second: count its messages too.
+seconds = run["measured_s"] + run["warmup_s"]
+messages = (run["deliveries_per_s"] or run["requests_per_s"]) * seconds
+print(f"{ticks / int(sys.argv[2]) * 1e6 / messages:.3f}" if messages else "0")
 PY
 }
 
-declare -A rps rate
-for name in runnel redis; do
-  read -r port pid < <(start_server "$name" everysec)
+field() { python3 -c 'import json, sys; print(round(json.load(open(sys.argv[1]))[sys.argv[2]]))' "$1" "$2"; }
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+
+for run in $(seq 1 "$runs"); do
+  order=(runnel redis)
+  [ $((run % 2)) -eq 0 ] && order=(redis runnel)
   for subs in 0 1 10 100; do
-    if [ "$subs" -gt 0 ]; then
-      coproc SUB { subscriber "$port" "$subs" "$messages" "$payload"; }
-      read -r ready <&"${SUB[0]}"
-    fi
-    start=$(date +%s.%N)
-    rps[$name,$subs]=$(redis-benchmark -p "$port" -c 50 -n "$messages" -P 16 --csv PUBLISH ch "$payload" 2>/dev/null |
-      awk -F'"' 'NR == 2 {printf "%.0f", $4}')
-    if [ "$subs" -gt 0 ]; then
-      read -r seconds missing <&"${SUB[0]}"
-      wait "$SUB_PID" 2>/dev/null || true
-      [ "$missing" = 0 ] || echo "$name: $missing subscribers missed messages" >&2
-      # From the first PUBLISH (the benchmark's start) to the last delivery.
-      elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {print e - s}')
-      rate[$name,$subs]=$(awk -v n="$messages" -v k="$subs" -v t="$elapsed" 'BEGIN {printf "%.0f", n * k / t}')
-    else
-      rate[$name,$subs]=0
-    fi
+    for name in "${order[@]}"; do
+      echo "run $run/$runs, $subs subscribers: $name" >&2
+      measure "$name" "$subs" "$run"
+    done
   done
-  stop_server "$pid"
 done
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+declare -A publish deliver cpu client
+for name in runnel redis; do
+  for subs in 0 1 10 100; do
+    publish[$name,$subs]=$(for f in "$workdir/$name-$subs"-*.json; do field "$f" requests_per_s; done | median)
+    deliver[$name,$subs]=$(for f in "$workdir/$name-$subs"-*.json; do field "$f" deliveries_per_s; done | median)
+    cpu[$name,$subs]=$(for f in "$workdir/$name-$subs"-*.json; do server_us_per_message "${f%.json}"; done | median)
+    client[$name,$subs]=$(for f in "$workdir/$name-$subs"-*.json; do field "$f" cpu_percent_of_one_core; done | median)
+  done
+done
+
 echo
-echo "redis-benchmark PUBLISH, 50 clients, -P 16, $messages messages of $payload_bytes B; $(redis-server --version | awk '{print $1, $2, $3}');"
-echo "$(nproc) cores; $(uname -r)"
+echo "runnel-bench pubsub, 20 publishers x pipeline 16, $payload_bytes B messages, ${seconds} s after 1 s of warm-up,"
+echo "median of $runs runs; $(redis-server --version | awk '{print $1, $2, $3}'); $(nproc) cores; $(uname -r);"
+echo "servers on CPU ${server_cpus:-any}, runnel-bench on CPU ${client_cpus:-any}"
 echo
-echo "| subscribers | Runnel PUBLISH/s | Redis PUBLISH/s | ratio | Runnel delivered/s | Redis delivered/s | ratio |"
-echo "|---|---|---|---|---|---|---|"
+echo "| subscribers | Runnel PUBLISH/s | Redis PUBLISH/s | ratio | Runnel delivered/s | Redis delivered/s | ratio \
+| Runnel server CPU µs/msg | Redis server CPU µs/msg | Redis/Runnel CPU | client CPU % (Runnel, Redis) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for subs in 0 1 10 100; do
-  echo "| $subs | ${rps[runnel,$subs]} | ${rps[redis,$subs]} | $(ratio "${rps[runnel,$subs]}" "${rps[redis,$subs]}") \
-| ${rate[runnel,$subs]} | ${rate[redis,$subs]} | $(ratio "${rate[runnel,$subs]}" "${rate[redis,$subs]}") |"
+  echo "| $subs | ${publish[runnel,$subs]} | ${publish[redis,$subs]} | $(ratio "${publish[runnel,$subs]}" "${publish[redis,$subs]}") \
+| ${deliver[runnel,$subs]} | ${deliver[redis,$subs]} | $(ratio "${deliver[runnel,$subs]}" "${deliver[redis,$subs]}") \
+| ${cpu[runnel,$subs]} | ${cpu[redis,$subs]} | $(ratio "${cpu[redis,$subs]}" "${cpu[runnel,$subs]}") \
+| ${client[runnel,$subs]}, ${client[redis,$subs]} |"
 done

@@ -118,7 +118,8 @@ INSTANTIATE_TEST_SUITE_P(
         ExactCounts{"PubSubToThreeSubscribers", "pubsub --connections 2 --subscribers 3 --requests 200 --warmup 0",
                     200, 600},
         ExactCounts{"PubSubOverResp3", "pubsub --resp3 --connections 1 --subscribers 2 --requests 100 --warmup 0",
-                    100, 200}),
+                    100, 200},
+        ExactCounts{"PubSubToNobody", "pubsub --connections 2 --subscribers 0 --requests 100 --warmup 0", 100, 0}),
     [](const ::testing::TestParamInfo<ExactCounts>& info) { return std::string(info.param.name); });
 
 TEST_F(RunnelBenchTest, CacheSetsWhatItMisses) {

@@ -93,7 +93,7 @@ const OptionSpec kOptions[] = {
     RUNNEL_INT_OPTION("--count", count, 1),
     RUNNEL_INT_OPTION("--prefill", prefill, 0),
     RUNNEL_INT_OPTION("--channels", channels, 1),
-    RUNNEL_INT_OPTION("--subscribers", subscribers, 1),
+    RUNNEL_INT_OPTION("--subscribers", subscribers, 0),  // 0: PUBLISH to nobody
     RUNNEL_INT_OPTION("--keys", keys, 1),
     {"--distribution", true, [](BenchOptions& o, std::string_view v) { return ParseDistribution(v, o); }},
     {"--zipf-exponent", true, [](BenchOptions& o, std::string_view v) {
