@@ -128,7 +128,7 @@ class Keyspace {
   absl::Status Rename(std::string_view from, std::string_view to);
 
   // SCAN: visits the keys of whole buckets from `cursor` (0: the start)
-  // until about `count` keys were seen (or 10 * count empty buckets),
+  // until about `count` keys were seen (or 10 * count buckets),
   // skipping expired ones, and returns the cursor to resume from (0: done).
   using KeyVisitor = absl::FunctionRef<void(std::string_view key, const Entry& entry)>;
   uint64_t Scan(uint64_t cursor, size_t count, KeyVisitor visit);

@@ -14,7 +14,7 @@ uint64_t Keyspace::Scan(uint64_t cursor, size_t count, KeyVisitor visit) {
   const int64_t now = clock_();
   std::vector<std::string> expired;
   size_t visited = 0;
-  // Redis's bound on empty buckets per call: a sparse table still answers
+  // Redis's bound on buckets per call: a sparse table still answers
   // in bounded time.
   size_t buckets_left = 10 * std::max<size_t>(count, 1);
   do {
