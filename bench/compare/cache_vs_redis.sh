@@ -3,7 +3,11 @@
 # both as pure caches (Runnel's strings live in memory; Redis runs with
 # `--save '' --appendonly no`), freshly started for each part.
 #
-#   bench/compare/cache_vs_redis.sh [requests=200000] [keys=1000000]
+#   bench/compare/cache_vs_redis.sh [requests=200000] [keys=1000000] [parts]
+#
+# `parts` picks what runs, any of "throughput memory hitratio" (default:
+# all three; "memory" alone takes seconds, and its figures do not depend on
+# what else runs on the machine):
 #
 #   1. redis-benchmark SET and GET (50 clients, 100,000 random keys) with 3 B
 #      and 100 B values, at -P 1 and -P 16: requests/s and the ratio;
@@ -18,9 +22,13 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 requests="${1:-200000}"
 keys="${2:-1000000}"
+parts="${3:-throughput memory hitratio}"
+runs() { [[ " $parts " == *" $1 "* ]]; }
 
 cmake --preset release -DRUNNEL_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release --target runnel-server runnel-bench -j"$(nproc)" >/dev/null
+targets=(runnel-server)
+if runs hitratio; then targets+=(runnel-bench); fi
+cmake --build build/release --target "${targets[@]}" -j"$(nproc)" >/dev/null
 . bench/compare/server_helpers.sh  # the scripts run from the repository root
 bench_workdir cache-vs-redis
 bench=build/release/tools/runnel_bench/runnel-bench
@@ -48,6 +56,7 @@ rps() {  # port pipeline size test -> requests/second
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 
+if runs throughput; then
 echo "redis-benchmark, 50 clients, $requests requests, 100,000 random keys; $(redis-server --version | cut -d' ' -f3)"
 echo
 echo "| command | value | pipeline | Runnel req/s | Redis req/s | ratio |"
@@ -67,7 +76,9 @@ for size in 3 100; do
     done
   done
 done
+fi
 
+if runs memory; then
 echo
 echo "Memory per key: $keys x SET key:N xxx"
 echo
@@ -84,7 +95,9 @@ for name in runnel redis; do
   stop_server "$pid"
   echo "| $name | $(( (anon_after - anon_before) * 1024 / keys )) | $(( (used_after - used_before) / keys )) |"
 done
+fi
 
+if runs hitratio; then
 echo
 echo "Hit ratio: maxmemory 32mb, runnel-bench cache --distribution zipf --keys 1000000 --size 100"
 echo
@@ -103,3 +116,4 @@ for policy in allkeys-lru allkeys-lfu; do
   done
   echo "$line$evicted |"
 done
+fi

@@ -30,35 +30,62 @@ std::string_view IntText(int64_t value, char (&digits)[kIntLimit]) {
 
 }  // namespace
 
-StringValue::StringValue(std::string_view bytes, size_t capacity, Encoding encoding)
-    : size_(bytes.size()), capacity_(capacity), encoding_(static_cast<uint8_t>(encoding)) {
+StringValue::StringValue(std::string_view bytes, size_t capacity, Layout layout)
+    : size_(bytes.size()), layout_(static_cast<uint8_t>(layout)) {
+  if (HasRoom(layout)) {
+    const uint32_t room = static_cast<uint32_t>(capacity);
+    std::memcpy(reinterpret_cast<char*>(this) + kHeaderBytes, &room, sizeof(room));
+  }
   if (!bytes.empty()) std::memcpy(data(), bytes.data(), bytes.size());
 }
 
-std::unique_ptr<StringValue> StringValue::Make(std::string_view bytes, size_t capacity, Encoding encoding) {
-  void* memory = ::operator new(sizeof(StringValue) + capacity);
-  return std::unique_ptr<StringValue>(::new (memory) StringValue(bytes, capacity, encoding));
+std::unique_ptr<StringValue> StringValue::Make(std::string_view bytes, size_t capacity, Layout layout) {
+  // Never less than sizeof: the object itself must fit, even when its
+  // bytes start in its tail padding.
+  const size_t allocation = std::max(sizeof(StringValue), BytesOffset(layout) + capacity);
+  void* memory = ::operator new(allocation);
+  return std::unique_ptr<StringValue>(::new (memory) StringValue(bytes, capacity, layout));
 }
 
 std::unique_ptr<StringValue> StringValue::FromBytes(std::string_view bytes) {
   if (bytes.size() <= kIntLimit && base::ParseInt64(bytes).has_value()) {
-    return Make(bytes, bytes.size(), Encoding::kInt);
+    return Make(bytes, bytes.size(), Layout::kInt);
   }
   return Plain(bytes);
 }
 
 std::unique_ptr<StringValue> StringValue::Plain(std::string_view bytes) {
-  return Make(bytes, bytes.size(), bytes.size() <= kEmbstrLimit ? Encoding::kEmbstr : Encoding::kRaw);
+  return Make(bytes, bytes.size(), bytes.size() <= kEmbstrLimit ? Layout::kEmbstr : Layout::kRaw);
 }
 
 std::unique_ptr<StringValue> StringValue::Raw(std::string_view bytes, size_t capacity) {
-  return Make(bytes, std::max(capacity, bytes.size()), Encoding::kRaw);
+  return Make(bytes, std::max(capacity, bytes.size()), Layout::kRaw);
 }
 
 std::unique_ptr<StringValue> StringValue::FromInt(int64_t value) {
   char digits[kIntLimit];
   const std::string_view text = IntText(value, digits);
-  return Make(text, text.size(), Encoding::kInt);
+  return Make(text, text.size(), Layout::kInt);
+}
+
+size_t StringValue::capacity() const {
+  if (!HasRoom(layout())) return size_;
+  uint32_t room;
+  std::memcpy(&room, reinterpret_cast<const char*>(this) + kHeaderBytes, sizeof(room));
+  return room;
+}
+
+StringValue::Encoding StringValue::encoding_kind() const {
+  switch (layout()) {
+    case Layout::kInt:
+    case Layout::kIntWithRoom:
+      return Encoding::kInt;
+    case Layout::kEmbstr:
+      return Encoding::kEmbstr;
+    case Layout::kRaw:
+      return Encoding::kRaw;
+  }
+  return Encoding::kRaw;
 }
 
 std::string_view StringValue::encoding() const {
@@ -77,9 +104,13 @@ StringValue& StringValue::RawWithRoom(std::unique_ptr<keyspace::Value>& slot, si
   auto* value = static_cast<StringValue*>(slot.get());
   if (value->capacity() < size) {
     slot = Raw(value->view(), GreedyCapacity(size));
-    value = static_cast<StringValue*>(slot.get());
+  } else if (!HasRoom(value->layout())) {
+    // An exact-size value has no capacity field: an exact raw copy, as
+    // Redis's dbUnshareStringValue makes of an embstr.
+    slot = Raw(value->view(), value->size());
   }
-  value->encoding_ = static_cast<uint8_t>(Encoding::kRaw);
+  value = static_cast<StringValue*>(slot.get());
+  value->layout_ = static_cast<uint8_t>(Layout::kRaw);
   return *value;
 }
 
@@ -109,9 +140,11 @@ void StoreInt(std::unique_ptr<keyspace::Value>& slot, int64_t value) {
     slot = StringValue::FromInt(value);
     return;
   }
+  // In place; the layout keeps its capacity field if it had one.
+  using Layout = StringValue::Layout;
+  current->layout_ = static_cast<uint8_t>(StringValue::HasRoom(current->layout()) ? Layout::kIntWithRoom : Layout::kInt);
   std::memcpy(current->data(), text.data(), text.size());
   current->size_ = text.size();
-  current->encoding_ = static_cast<uint8_t>(StringValue::Encoding::kInt);
 }
 
 }  // namespace runnel::cache

@@ -15,7 +15,7 @@ constexpr size_t kEvictionsPerClockCheck = 16;
 
 uint64_t EvictionScore(EvictionPolicy policy, const Keyspace& db, const Entry& entry) {
   if (policy == EvictionPolicy::kVolatileTtl) {
-    return UINT64_MAX - static_cast<uint64_t>(entry.expire_at_ms);  // soonest first
+    return UINT64_MAX - static_cast<uint64_t>(db.ExpireAtMs(entry));  // soonest first
   }
   if (IsLfu(policy)) return 255 - db.Frequency(entry);  // rarest first
   return db.IdleMs(entry);                               // oldest first

@@ -2,27 +2,28 @@
 // type Runnel serves (streams and strings arrive with their issues). SELECT
 // picks one Keyspace of the server's `databases`.
 //
-// The keyspace owns values through the Value interface so that a command can
-// tell a key's type (TYPE, WRONGTYPE) and act on any key (RENAME, EXPIRE)
-// without knowing every type's class. Expiry times live beside the value, in
-// milliseconds since the Unix epoch.
+// The keyspace owns values through the Value interface (value.h). Expiry
+// times are milliseconds since the Unix epoch.
 //
-// Three structures, one set of keys:
+// Two structures, one set of keys:
 //
-//   entries_   key -> Entry                  lookups (node-based: keys and
-//                                            entries never move, so the two
-//                                            indexes below point into it)
-//   order_     (hash(key), key), ordered     SCAN, KEYS, RANDOMKEY
-//   expires_   [Entry*] of keys with a TTL   active expiry and volatile-*
-//                                            eviction sample it
+//   table_     key -> Entry*            lookups, SCAN, KEYS, RANDOMKEY and
+//              (key_table.h)            eviction samples; owns the entries,
+//                                       each one allocation with its key
+//                                       (entry.h)
+//   expires_   [(Entry*, expire_at)]    keys with a TTL: the expiry time,
+//                                       active expiry's sweep and volatile-*
+//                                       eviction samples
 //
-// SCAN's cursor is a position in order_: the hash at which the next call
-// resumes. A key's place in that order depends on nothing but its bytes, so
-// keys added or removed between calls never move the others: every key
-// present for the whole iteration is returned (once, unless two keys share a
-// 64-bit hash across a batch boundary: a batch never ends inside a run of
-// equal hashes, so even then it is once). This is the guarantee Redis gets
-// from its reverse-binary cursor, without depending on table sizes.
+// SCAN's cursor is Redis's: a bucket of the table, visited in
+// reverse-binary order, so that a key present for the whole iteration is
+// returned at least once even when the table doubles or halves between
+// calls (twice, rarely, only if it halved).
+//
+// Memory per key without a TTL: its entry (a 32-byte allocation for keys
+// up to 15 bytes), its value, and 13 to 26 bytes of table while keys are
+// added (64 / 5 to 64 / 2.5; up to 64 just before the table halves); a TTL
+// adds 16 bytes in expires_.
 //
 // Expiry is lazy and active, as in Redis: Find() and every iteration treat
 // an expired key as absent (Find removes it), and ExpireSome() removes
@@ -44,46 +45,16 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/btree_set.h"
-#include "absl/container/node_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "engine/base/string_map.h"
 #include "engine/keyspace/access_clock.h"
+#include "engine/keyspace/entry.h"
 #include "engine/keyspace/eviction_policy.h"
+#include "engine/keyspace/key_table.h"
+#include "engine/keyspace/value.h"
 
 namespace runnel::keyspace {
-
-enum class ValueType : uint8_t { kString, kStream };
-
-// Name as TYPE answers it.
-std::string_view ValueTypeName(ValueType type);
-
-class Value {
- public:
-  virtual ~Value() = default;
-  virtual ValueType type() const = 0;
-  // OBJECT ENCODING's answer.
-  virtual std::string_view encoding() const = 0;
-  // The key is being removed (DEL, FLUSHDB, an overwrite, expiry): release
-  // what outlives the process (a stream's files). Not called when the
-  // server merely exits, which destroys every value.
-  virtual void Discard() {}
-  // The expiry the value carries from before (a reopened stream's durable
-  // TTL); Keyspace::Set installs it. 0: none.
-  virtual int64_t stored_expire_at_ms() const { return 0; }
-  // The key's expiry becomes `expire_at_ms` (0: none): make it as durable as
-  // the value (a stream journals it; an in-memory value has nothing to do).
-  virtual absl::Status PersistExpireAt(int64_t /*expire_at_ms*/) { return absl::OkStatus(); }
-  // The key is being renamed to `key` (which holds nothing now): move what
-  // is named after the key outside memory (a stream's directory).
-  virtual absl::Status MoveTo(std::string_view /*key*/) { return absl::OkStatus(); }
-  // Whether maxmemory eviction may remove the key. Values that live in
-  // memory may go; a stream may not (its body is on disk, and losing an
-  // acknowledged entry to a cache policy is never wanted).
-  virtual bool evictable() const { return type() != ValueType::kStream; }
-};
 
 // What happened to a key, as the key listener hears it.
 enum class KeyChange : uint8_t {
@@ -104,20 +75,6 @@ enum class Touch : uint8_t { kYes, kNo };
 using Clock = int64_t (*)();
 int64_t SystemClockMs();
 
-struct Entry {
-  std::unique_ptr<Value> value;
-  // 0: no expiry. Read freely; change only through Keyspace::SetExpireAt,
-  // which keeps the expiry index in step.
-  int64_t expire_at_ms = 0;
-  // Position in the keyspace's expiry index; owned by the Keyspace.
-  uint32_t expires_slot = kNoSlot;
-  // LRU clock or LFU counter (access_clock.h); owned by the Keyspace. With
-  // expires_slot it fills what would otherwise be padding: an Entry stays
-  // 24 bytes.
-  uint32_t access = 0;
-  static constexpr uint32_t kNoSlot = UINT32_MAX;
-};
-
 class Keyspace {
  public:
   explicit Keyspace(Clock clock = SystemClockMs) : clock_(clock) {}
@@ -137,6 +94,11 @@ class Keyspace {
   // key, changed with maxmemory-policy.
   void set_access_tracking(const AccessTracking& tracking) { tracking_ = tracking; }
   const AccessTracking& access_tracking() const { return tracking_; }
+
+  // The expiry of `entry` (one of this keyspace's), 0 for none.
+  int64_t ExpireAtMs(const Entry& entry) const {
+    return entry.expires_slot == Entry::kNoSlot ? 0 : expires_[entry.expires_slot].expire_at_ms;
+  }
 
   // nullptr when absent or expired (an expired key is removed here). A
   // found key is touched (its LRU clock or LFU counter updated) unless
@@ -165,9 +127,9 @@ class Keyspace {
   // old value is gone by then.
   absl::Status Rename(std::string_view from, std::string_view to);
 
-  // SCAN: visits up to about `count` keys (more only to finish a run of
-  // equal hashes) in stable order from `cursor` (0: the start), skipping
-  // expired ones, and returns the cursor to resume from (0: done).
+  // SCAN: visits the keys of whole buckets from `cursor` (0: the start)
+  // until about `count` keys were seen (or 10 * count buckets),
+  // skipping expired ones, and returns the cursor to resume from (0: done).
   using KeyVisitor = absl::FunctionRef<void(std::string_view key, const Entry& entry)>;
   uint64_t Scan(uint64_t cursor, size_t count, KeyVisitor visit);
   // KEYS: visits every live key.
@@ -187,8 +149,8 @@ class Keyspace {
     return scope == EvictionScope::kAllKeys ? evictable_keys_ : evictable_expires_;
   }
   // Visits up to `count` evictable keys of `scope`, picked at random (a
-  // random run of the SCAN order, or random slots of the expiry index): the
-  // candidates of one eviction round. O(log n + count).
+  // random run of the table's buckets, or random slots of the expiry index): the
+  // candidates of one eviction round. O(count).
   void SampleEvictable(EvictionScope scope, size_t count, KeyVisitor visit);
   // Removes `key` (KeyChange::kEvicted) if it is still an evictable key of
   // `scope` (a sampled key may have gone, lost its TTL, or become a stream
@@ -201,7 +163,7 @@ class Keyspace {
   // Returns how many keys it removed.
   size_t ExpireSome(int64_t now_ms, absl::Duration budget);
 
-  size_t size() const { return entries_.size(); }
+  size_t size() const { return table_.size(); }
   // Keys with an expiry set (INFO keyspace "expires").
   size_t expires_count() const { return expires_.size(); }
   // Keys removed because their TTL passed (INFO stats "expired_keys").
@@ -209,21 +171,18 @@ class Keyspace {
   int64_t now_ms() const { return clock_(); }
 
  private:
-  using Map = absl::node_hash_map<std::string, Entry, base::StringViewHash, base::StringViewEq>;
-  using Node = Map::value_type;
-  struct Position {
-    uint64_t hash;
-    std::string_view key;  // points into entries_ (node-stable)
-    friend auto operator<=>(const Position&, const Position&) = default;
+  struct ExpiryRecord {
+    Entry* entry;
+    int64_t expire_at_ms;
   };
 
-  static uint64_t OrderHash(std::string_view key);
   bool IsExpired(const Entry& entry, int64_t now_ms) const {
-    return entry.expire_at_ms != 0 && entry.expire_at_ms <= now_ms;
+    const int64_t at = ExpireAtMs(entry);
+    return at != 0 && at <= now_ms;
   }
-  // Removes the node at `it` (discarding its value) from every index; a
-  // kExpired removal is counted in expired_keys.
-  void EraseNode(Map::iterator it, KeyChange change);
+  // Removes `entry` (discarding its value) from both structures and frees
+  // it; a kExpired removal is counted in expired_keys.
+  void EraseEntry(Entry* entry, KeyChange change);
   // The next number of the keyspace's generator (splitmix64): sampling for
   // RANDOMKEY, expiry and eviction, and LFU's probabilistic increments.
   uint64_t NextRandom();
@@ -232,7 +191,8 @@ class Keyspace {
   uint32_t Touched(const Entry& entry, int64_t now_ms) {
     return TouchedAccess(entry.access, tracking_, now_ms, tracking_.lfu ? NextUnit() : 0.0);
   }
-  void IndexExpiry(Node& node);
+  // Records `entry`'s expiry (> 0), indexing it if it had none.
+  void IndexExpiry(Entry& entry, int64_t expire_at_ms);
   void UnindexExpiry(Entry& entry);
   // Removes keys found expired during an iteration (after it, so the
   // iteration's positions stay valid).
@@ -244,9 +204,8 @@ class Keyspace {
 
   Clock clock_;
   KeyListener key_listener_;
-  Map entries_;
-  absl::btree_set<Position> order_;
-  std::vector<Node*> expires_;
+  KeyTable table_;
+  std::vector<ExpiryRecord> expires_;
   uint64_t expired_keys_ = 0;
   AccessTracking tracking_;
   size_t evictable_keys_ = 0;     // entries whose value is evictable()

@@ -1,11 +1,10 @@
 // Keyspace's part in maxmemory eviction: random samples of evictable keys
 // (Redis's dictGetSomeKeys) and the removal of the one the Evictor picks.
 //
-// All keys are sampled from order_ (a random position, then the keys after
-// it, as Redis reads consecutive buckets from a random one): O(log n) to
-// find the start, O(1) per key after. Keys with a TTL are sampled from
-// expires_ by random slot, O(1) each. Neither needs memory per key beyond
-// the indexes SCAN and active expiry already keep.
+// All keys are sampled from the table (consecutive buckets from a random
+// one, as Redis does); keys with a TTL from expires_ by random slot. Both
+// are O(1) per key and need no memory beyond the structures lookups and
+// active expiry already keep.
 #include <algorithm>
 
 #include "engine/keyspace/keyspace.h"
@@ -17,26 +16,21 @@ void Keyspace::SampleEvictable(EvictionScope scope, size_t count, KeyVisitor vis
     // At most one draw per key, as dictGetSomeKeys caps its count.
     const size_t draws = std::min(count, expires_.size());
     for (size_t i = 0; i < draws; ++i) {
-      const Node* node = expires_[NextRandom() % expires_.size()];
-      if (node->second.value->evictable()) visit(node->first, node->second);
+      const Entry& entry = *expires_[NextRandom() % expires_.size()].entry;
+      if (entry.value->evictable()) visit(entry.key(), entry);
     }
     return;
   }
-  if (order_.empty()) return;
-  auto it = order_.lower_bound(Position{NextRandom(), std::string_view()});
-  const size_t steps = std::min(count, order_.size());
-  for (size_t i = 0; i < steps; ++i, ++it) {
-    if (it == order_.end()) it = order_.begin();
-    const Entry& entry = entries_.find(it->key)->second;
-    if (entry.value->evictable()) visit(it->key, entry);
-  }
+  table_.Sample(NextRandom(), count, [&](Entry* entry) {
+    if (entry->value->evictable()) visit(entry->key(), *entry);
+  });
 }
 
 bool Keyspace::Evict(std::string_view key, EvictionScope scope) {
-  auto it = entries_.find(key);
-  if (it == entries_.end() || !it->second.value->evictable()) return false;
-  if (scope == EvictionScope::kVolatile && it->second.expires_slot == Entry::kNoSlot) return false;
-  EraseNode(it, KeyChange::kEvicted);
+  Entry* entry = table_.Find(key);
+  if (entry == nullptr || !entry->value->evictable()) return false;
+  if (scope == EvictionScope::kVolatile && entry->expires_slot == Entry::kNoSlot) return false;
+  EraseEntry(entry, KeyChange::kEvicted);
   return true;
 }
 

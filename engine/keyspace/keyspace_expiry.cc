@@ -29,15 +29,15 @@ size_t Keyspace::ExpireSome(int64_t now_ms, absl::Duration budget) {
     size_t expired_this_round = 0;
     for (size_t i = 0; i < kSampleSize && !expires_.empty(); ++i) {
       if (expire_cursor_ >= expires_.size()) expire_cursor_ = 0;
-      Node* node = expires_[expire_cursor_];
-      if (!IsExpired(node->second, now_ms)) {
+      const ExpiryRecord record = expires_[expire_cursor_];
+      if (record.expire_at_ms > now_ms) {
         ++expire_cursor_;
         continue;
       }
       // Removal moves the index's last key into this slot: the cursor
       // stays, to check that key next.
       ++expired_this_round;
-      EraseNode(entries_.find(node->first), KeyChange::kExpired);
+      EraseEntry(record.entry, KeyChange::kExpired);
       // Removing a stream removes files: check the budget per removal.
       if (std::chrono::steady_clock::now() >= deadline) return removed + expired_this_round;
     }

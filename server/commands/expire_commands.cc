@@ -1,6 +1,6 @@
 // Key expiry: EXPIRE PEXPIRE EXPIREAT PEXPIREAT [NX|XX|GT|LT], TTL PTTL
 // EXPIRETIME PEXPIRETIME, PERSIST. Times are kept as Unix milliseconds
-// (keyspace::Entry::expire_at_ms); the keyspace persists a stream's expiry
+// (Keyspace::ExpireAtMs); the keyspace persists a stream's expiry
 // in its meta journal, so under appendfsync always a reply waits until the
 // TTL is durable, as every write's does.
 #include <cstdint>
@@ -104,7 +104,7 @@ void ExpireGeneric(CommandContext& ctx, Unit unit, Base base) {
   }
   *when += basetime;
   keyspace::Entry* entry = db.Find(ctx.arg(1));
-  if (entry == nullptr || !ConditionsHold(*flags, entry->expire_at_ms, *when)) {
+  if (entry == nullptr || !ConditionsHold(*flags, db.ExpireAtMs(*entry), *when)) {
     ctx.reply().Integer(0);
     return;
   }
@@ -138,11 +138,12 @@ void TtlGeneric(CommandContext& ctx, Unit unit, Output output) {
     ctx.reply().Integer(-2);
     return;
   }
-  if (entry->expire_at_ms == 0) {
+  const int64_t expire_at_ms = db.ExpireAtMs(*entry);
+  if (expire_at_ms == 0) {
     ctx.reply().Integer(-1);
     return;
   }
-  int64_t ms = output == Output::kAbsolute ? entry->expire_at_ms : entry->expire_at_ms - db.now_ms();
+  int64_t ms = output == Output::kAbsolute ? expire_at_ms : expire_at_ms - db.now_ms();
   if (ms < 0) ms = 0;
   ctx.reply().Integer(unit == Unit::kMilliseconds ? ms : ms / 1000 + (ms % 1000 >= 500 ? 1 : 0));
 }
@@ -155,7 +156,7 @@ void PExpireTime(CommandContext& ctx) { TtlGeneric(ctx, Unit::kMilliseconds, Out
 void Persist(CommandContext& ctx) {
   keyspace::Keyspace& db = ctx.server.database(ctx.conn.db);
   const keyspace::Entry* entry = db.Find(ctx.arg(1));
-  if (entry == nullptr || entry->expire_at_ms == 0) {
+  if (entry == nullptr || db.ExpireAtMs(*entry) == 0) {
     ctx.reply().Integer(0);
     return;
   }

@@ -24,10 +24,10 @@ void StoreString(keyspace::Keyspace& db, std::string_view key, keyspace::Entry* 
     // A string has nothing to discard and nobody blocks on it: swap the
     // value and keep the entry (one lookup, not two).
     existing->value = std::move(value);
-    if (keep == KeepTtl::kNo && existing->expire_at_ms != 0) SetStringExpiry(db, key, 0);
+    if (keep == KeepTtl::kNo && db.ExpireAtMs(*existing) != 0) SetStringExpiry(db, key, 0);
     return;
   }
-  const int64_t kept = existing != nullptr && keep == KeepTtl::kYes ? existing->expire_at_ms : 0;
+  const int64_t kept = existing != nullptr && keep == KeepTtl::kYes ? db.ExpireAtMs(*existing) : 0;
   db.Set(key, std::move(value));
   if (kept != 0) SetStringExpiry(db, key, kept);
 }

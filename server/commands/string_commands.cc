@@ -142,7 +142,7 @@ void GetEx(CommandContext& ctx) {
   } else if (*expire_at != 0) {
     SetStringExpiry(db, ctx.arg(1), *expire_at);
     NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "expire", ctx.arg(1));
-  } else if ((args.flags & kPersist) && entry->expire_at_ms != 0) {
+  } else if ((args.flags & kPersist) && db.ExpireAtMs(*entry) != 0) {
     SetStringExpiry(db, ctx.arg(1), 0);
     NotifyKeyspaceEvent(ctx, pubsub::kNotifyGeneric, "persist", ctx.arg(1));
   }

@@ -106,7 +106,9 @@ TEST_P(KeyspaceCommandsTest, ScanKeepsItsGuaranteeWhileKeysComeAndGo) {
     ++round;
   } while (cursor != "0");
   ASSERT_GT(round, 21);
-  for (const std::string& key : stable) EXPECT_EQ(seen.count(key), 1u) << key;
+  // Redis's guarantee, at least once: after the table halves, the cursor
+  // may name a bucket that also holds keys already returned.
+  for (const std::string& key : stable) EXPECT_GE(seen.count(key), 1u) << key;
 }
 
 TEST_P(KeyspaceCommandsTest, ScanErrorsAreRedis) {

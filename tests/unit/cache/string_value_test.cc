@@ -10,12 +10,21 @@ namespace {
 
 using namespace std::string_literals;
 
-TEST(StringValueTest, HeaderIsSixteenBytesAndTheBytesFollowIt) {
+TEST(StringValueTest, SmallValueTakesSixteenBytesWithTheBytesAfterATwelveByteHeader) {
   static_assert(sizeof(StringValue) == 16);
   auto value = StringValue::FromBytes("xxx");
   EXPECT_EQ(value->view(), "xxx");
   EXPECT_EQ(value->capacity(), 3u);
-  EXPECT_EQ(value->view().data(), reinterpret_cast<const char*>(value.get()) + sizeof(StringValue));
+  EXPECT_EQ(value->view().data(), reinterpret_cast<const char*>(value.get()) + 12);
+  EXPECT_EQ(StringValue::FromBytes("")->view(), "");
+}
+
+TEST(StringValueTest, RawValueKeepsItsCapacityInFourMoreHeaderBytes) {
+  auto value = StringValue::Raw("abc", 32);
+  EXPECT_EQ(value->view(), "abc");
+  EXPECT_EQ(value->capacity(), 32u);
+  EXPECT_EQ(value->view().data(), reinterpret_cast<const char*>(value.get()) + 16);
+  EXPECT_EQ(StringValue::Plain(std::string(45, 'a'))->capacity(), 45u);
 }
 
 TEST(StringValueTest, EncodingFollowsTryObjectEncoding) {
@@ -58,6 +67,28 @@ TEST(StringValueTest, StoreIntRewritesInPlaceWhenItFits) {
   StoreInt(slot, 1000);
   EXPECT_EQ(AsString(*slot).view(), "1000");
   EXPECT_EQ(AsString(*slot).encoding(), "int");
+}
+
+TEST(StringValueTest, IntWrittenIntoARawValueKeepsItsRoom) {
+  std::unique_ptr<keyspace::Value> slot = StringValue::Raw("7", 32);
+  const keyspace::Value* before = slot.get();
+  StoreInt(slot, 123456);
+  EXPECT_EQ(slot.get(), before);
+  EXPECT_EQ(AsString(*slot).view(), "123456");
+  EXPECT_EQ(AsString(*slot).encoding(), "int");
+  EXPECT_EQ(AsString(*slot).capacity(), 32u);
+  EXPECT_EQ(Append(slot, "7"), 7u);  // still fits in place, raw again
+  EXPECT_EQ(slot.get(), before);
+  EXPECT_EQ(AsString(*slot).view(), "1234567");
+  EXPECT_EQ(AsString(*slot).encoding(), "raw");
+}
+
+TEST(StringValueTest, EditingAnExactValueInPlaceRangeCopiesItRaw) {
+  std::unique_ptr<keyspace::Value> slot = StringValue::FromBytes("hello");
+  EXPECT_EQ(WriteAt(slot, 0, "J"), 5u);
+  EXPECT_EQ(AsString(*slot).view(), "Jello");
+  EXPECT_EQ(AsString(*slot).encoding(), "raw");
+  EXPECT_EQ(AsString(*slot).capacity(), 5u);  // an exact copy, as dbUnshareStringValue
 }
 
 }  // namespace

@@ -81,11 +81,11 @@ TEST_F(KeyspaceTest, SetReplacesExpiryWithTheValuesOwn) {
   ASSERT_TRUE(db.SetExpireAt("k", 2'000'000).ok());
   EXPECT_EQ(db.expires_count(), 1u);
   db.Set("k", std::make_unique<FakeValue>());
-  EXPECT_EQ(db.Find("k")->expire_at_ms, 0);
+  EXPECT_EQ(db.ExpireAtMs(*db.Find("k")), 0);
   EXPECT_EQ(db.expires_count(), 0u);
   // A reopened stream brings its durable TTL.
   db.Set("j", std::make_unique<FakeValue>(nullptr, 3'000'000));
-  EXPECT_EQ(db.Find("j")->expire_at_ms, 3'000'000);
+  EXPECT_EQ(db.ExpireAtMs(*db.Find("j")), 3'000'000);
   EXPECT_EQ(db.expires_count(), 1u);
   db.Clear();
   EXPECT_EQ(db.size(), 0u);
@@ -128,7 +128,7 @@ TEST_F(KeyspaceTest, FailedPersistLeavesExpiryUnchanged) {
   db.Set("k", std::move(value));
   raw->fail = true;
   EXPECT_FALSE(db.SetExpireAt("k", 5'000'000).ok());
-  EXPECT_EQ(db.Find("k")->expire_at_ms, 0);
+  EXPECT_EQ(db.ExpireAtMs(*db.Find("k")), 0);
   EXPECT_EQ(db.expires_count(), 0u);
   EXPECT_TRUE(absl::IsNotFound(db.SetExpireAt("missing", 5)));
 }
@@ -193,8 +193,9 @@ TEST_F(KeyspaceTest, ScanReturnsKeysPresentThroughoutWhileTheTableGrowsAndShrink
     ++round;
   } while (cursor != 0);
   ASSERT_GT(round, 41);  // both bursts happened mid-iteration
-  for (const std::string& key : stable) EXPECT_EQ(seen.count(key), 1u) << key;
-  for (const std::string& key : seen) EXPECT_EQ(seen.count(key), 1u) << key;
+  // Redis's guarantee: at least once (a table that halved mid-iteration may
+  // return a bucket's keys again).
+  for (const std::string& key : stable) EXPECT_GE(seen.count(key), 1u) << key;
 }
 
 TEST_F(KeyspaceTest, ScanAndForEachSkipAndRemoveExpiredKeys) {
@@ -239,7 +240,7 @@ TEST_F(KeyspaceTest, RenameMovesValueAndExpiry) {
   ASSERT_TRUE(db.Rename("from", "to").ok());
   EXPECT_EQ(db.Find("from"), nullptr);
   ASSERT_NE(db.Find("to"), nullptr);
-  EXPECT_EQ(db.Find("to")->expire_at_ms, g_now_ms + 100);
+  EXPECT_EQ(db.ExpireAtMs(*db.Find("to")), g_now_ms + 100);
   EXPECT_EQ(log.moves, std::vector<std::string>{"to"});
   EXPECT_EQ(log.discards, 0);
   // The expiry index follows the new key.
@@ -257,7 +258,7 @@ TEST_F(KeyspaceTest, RenameOntoAnExistingKeyDiscardsIt) {
   ASSERT_TRUE(db.Rename("from", "to").ok());
   EXPECT_EQ(to_log.discards, 1);
   EXPECT_EQ(db.size(), 1u);
-  EXPECT_EQ(db.Find("to")->expire_at_ms, 0);  // the source had none
+  EXPECT_EQ(db.ExpireAtMs(*db.Find("to")), 0);  // the source had none
   EXPECT_EQ(db.expires_count(), 0u);
   EXPECT_EQ(ScanAll(db, 10), std::multiset<std::string>{"to"});
 }
@@ -323,7 +324,12 @@ TEST_F(KeyspaceTest, KeyListenerHearsOfEveryArrivalAndRemovalWithItsReason) {
   EXPECT_EQ(flushed, (std::multiset<std::string>{"new", "over", "to"}));
 }
 
-TEST_F(KeyspaceTest, EntryStaysTwentyFourBytes) { EXPECT_EQ(sizeof(Entry), 24u); }
+TEST_F(KeyspaceTest, EntryHeaderIsSixteenBytesAndTheKeyFollowsIt) {
+  EXPECT_EQ(sizeof(Entry), 16u);
+  Entry& entry = db.Set("some key", std::make_unique<FakeValue>());
+  EXPECT_EQ(entry.key(), "some key");
+  EXPECT_EQ(static_cast<const void*>(entry.key().data()), reinterpret_cast<const char*>(&entry) + sizeof(Entry) + 1);
+}
 
 TEST_F(KeyspaceTest, FindTouchesUnlessToldNotTo) {
   db.Set("k", std::make_unique<FakeValue>());
