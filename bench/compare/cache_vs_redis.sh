@@ -17,6 +17,7 @@
 #   3. hit ratio under eviction: equal maxmemory (32mb), allkeys-lru and
 #      allkeys-lfu, runnel-bench cache (Zipf 0.99 over 1,000,000 keys of
 #      100 B, a miss followed by a SET) for 20 s after 10 s of warm-up.
+# With 2 or more cores the servers run on CPU 0 and the clients on the others.
 # Builds the release server and runnel-bench in build/release first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -31,6 +32,7 @@ if runs hitratio; then targets+=(runnel-bench); fi
 cmake --build build/release --target "${targets[@]}" -j"$(nproc)" >/dev/null
 . bench/compare/server_helpers.sh  # the scripts run from the repository root
 bench_workdir cache-vs-redis
+choose_cpus
 bench=build/release/tools/runnel_bench/runnel-bench
 
 # start_cache NAME [args...] -> "port pid": a server holding nothing on disk.
@@ -47,17 +49,19 @@ start_cache() {
   fi
   echo $! >>"$workdir/pids"
   (wait_ready "$port") || { cat "$dir.log" >&2; exit 1; }
+  pin_server $!
   echo "$port $!"
 }
 
 rps() {  # port pipeline size test -> requests/second
-  redis-benchmark -p "$1" -c 50 -n "$requests" -r 100000 -P "$2" -d "$3" -t "$4" --csv 2>/dev/null |
+  on_client_cpus redis-benchmark -p "$1" -c 50 -n "$requests" -r 100000 -P "$2" -d "$3" -t "$4" --csv 2>/dev/null |
     awk -F'"' 'NR == 2 {printf "%.0f", $4}'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 
 if runs throughput; then
-echo "redis-benchmark, 50 clients, $requests requests, 100,000 random keys; $(redis-server --version | cut -d' ' -f3)"
+echo "redis-benchmark, 50 clients, $requests requests, 100,000 random keys; $(redis-server --version | cut -d' ' -f3);"
+echo "servers on CPU ${server_cpus:-any}, clients on CPU ${client_cpus:-any}"
 echo
 echo "| command | value | pipeline | Runnel req/s | Redis req/s | ratio |"
 echo "|---|---|---|---|---|---|"
@@ -108,7 +112,7 @@ for policy in allkeys-lru allkeys-lfu; do
   evicted=""
   for name in runnel redis; do
     read -r port pid < <(start_cache "$name" --maxmemory 32mb --maxmemory-policy "$policy")
-    hit=$("$bench" cache --port "$port" --connections 20 --distribution zipf --keys 1000000 --size 100 \
+    hit=$(on_client_cpus "$bench" cache --port "$port" --connections 20 --distribution zipf --keys 1000000 --size 100 \
       --warmup 10 --duration 20 --json 2>/dev/null | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["hit_ratio"])')
     evicted="$evicted | $(redis-cli -p "$port" info stats | awk -F: '/^evicted_keys:/ {print $2+0}')"
     stop_server "$pid"
