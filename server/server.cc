@@ -11,6 +11,7 @@
 #include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
 #include "engine/stream/stream.h"
+#include "server/acl/acl_file.h"
 #include "server/commands/families.h"
 #include "server/resp/error_text.h"
 
@@ -92,6 +93,13 @@ Server::~Server() {
 }
 
 absl::Status Server::Start() {
+  if (!config_.aclfile.empty()) {
+    absl::Status loaded = LoadAclFile(nullptr);
+    if (!loaded.ok()) {
+      return absl::FailedPreconditionError(
+          base::StrCat("Aborting startup because of ACL errors: ", base::ToStd(loaded.message())));
+    }
+  }
   // SIGTERM/SIGINT are read from a signalfd by the cron, so shutdown runs on
   // the loop thread like everything else; SIGPIPE is never wanted.
   sigset_t mask;
@@ -289,6 +297,22 @@ void Server::KillClient(Connection& conn, const Connection& caller) {
   // no longer counts it.
   pubsub_.RemoveSubscriber(SubscriberOf(conn));
   loop_->Close(conn.id(), io::CloseMode::kNow);
+}
+
+absl::Status Server::LoadAclFile(Connection* caller) {
+  absl::StatusOr<std::vector<acl::User>> users = acl::ReadAclFile(config_.aclfile, commands_);
+  if (!users.ok()) return users.status();
+  users_->Replace(std::move(*users), [&](const acl::User& gone) {
+    for (Connection* conn : ConnectionsById()) {
+      if (conn->user != &gone) continue;
+      conn->user = &users_->default_user();
+      conn->authenticated = false;
+      KillClient(*conn, caller != nullptr ? *caller : *conn);
+    }
+  });
+  // The file's `default` wins over requirepass, as in Redis.
+  applied_requirepass_ = config_.requirepass;
+  return absl::OkStatus();
 }
 
 void Server::OnConfigChanged() {

@@ -78,6 +78,10 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   void OnConfigChanged();
   const command::CommandTable& commands() const { return commands_; }
   acl::UserTable& users() { return *users_; }
+  // Replaces the users with those of `aclfile` (start-up, ACL LOAD); all or
+  // nothing. Connections of users that are gone are closed (`caller` after
+  // its reply). The error is Redis's text without "ERR ".
+  absl::Status LoadAclFile(Connection* caller);
   // Whether a new connection starts authenticated: `default` is on and
   // nopass (no requirepass), as Redis's authRequired.
   bool DefaultUserOpens() const {

@@ -4,14 +4,51 @@
 
 namespace runnel::acl {
 
-UserTable::UserTable(const command::CommandTable& table) : table_(table) {
-  auto user = std::make_unique<User>("default", table.resolved_count());
+namespace {
+
+User InitialDefaultUser(const command::CommandTable& table) {
+  User user("default", table.resolved_count());
   for (std::string_view rule : {"on", "nopass", "~*", "&*", "+@all"}) {
-    absl::Status status = user->ApplyRule(rule, table);
+    absl::Status status = user.ApplyRule(rule, table);
     (void)status;  // fixed rules; cannot fail
   }
+  return user;
+}
+
+}  // namespace
+
+UserTable::UserTable(const command::CommandTable& table) : table_(table) {
+  auto user = std::make_unique<User>(InitialDefaultUser(table));
   default_user_ = user.get();
   users_.emplace("default", std::move(user));
+}
+
+void UserTable::Replace(std::vector<User> users, absl::FunctionRef<void(const User&)> on_remove) {
+  std::map<std::string, User*, std::less<>> incoming;
+  for (User& user : users) incoming.emplace(user.name(), &user);
+  if (!incoming.contains("default")) {
+    users.push_back(InitialDefaultUser(table_));
+    incoming.emplace("default", &users.back());
+    // push_back may have moved the others: index again.
+    incoming.clear();
+    for (User& user : users) incoming.emplace(user.name(), &user);
+  }
+  for (auto it = users_.begin(); it != users_.end();) {
+    if (incoming.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    on_remove(*it->second);
+    it = users_.erase(it);
+  }
+  for (auto& [name, user] : incoming) {
+    auto it = users_.find(name);
+    if (it != users_.end()) {
+      *it->second = std::move(*user);  // in place: connections keep their pointer
+    } else {
+      users_.emplace(name, std::make_unique<User>(std::move(*user)));
+    }
+  }
 }
 
 const User* UserTable::Find(std::string_view name) const {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "server/acl/user.h"
 #include "server/command/command_table.h"
@@ -39,6 +40,11 @@ class UserTable {
   void SetDefaultPassword(std::string_view password);
   // Removes `name` (never `default`); false when there was no such user.
   bool Delete(std::string_view name);
+  // ACL LOAD: the users become exactly `users`. A user that stays keeps its
+  // address (its connections follow its new rules); `on_remove` runs for
+  // each user that goes, before it is freed. `default` always stays: when
+  // `users` has none, it is reset to its initial rules.
+  void Replace(std::vector<User> users, absl::FunctionRef<void(const User&)> on_remove);
 
   // Users in name order (ACL USERS, ACL LIST).
   const std::map<std::string, std::unique_ptr<User>, std::less<>>& users() const { return users_; }

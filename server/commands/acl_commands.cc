@@ -1,10 +1,12 @@
-// ACL family: SETUSER, GETUSER, DELUSER, USERS, LIST, WHOAMI, CAT, HELP —
-// the users of server/acl/ as Redis 7.0 shows and edits them. LOG, DRYRUN,
-// GENPASS, LOAD and SAVE are not built yet (TODO(#9)).
+// ACL family: SETUSER, GETUSER, DELUSER, USERS, LIST, WHOAMI, CAT, HELP,
+// LOAD, SAVE — the users of server/acl/ as Redis 7.0 shows and edits them.
+// LOG, DRYRUN and GENPASS are not built yet (TODO(#9)).
 #include <string>
 #include <vector>
 
 #include "engine/base/strings.h"
+#include "engine/base/logging.h"
+#include "server/acl/acl_file.h"
 #include "server/acl/user_table.h"
 #include "server/command/command_context.h"
 #include "server/commands/command_info.h"
@@ -127,12 +129,50 @@ void AclCat(CommandContext& ctx) {
   for (std::string_view name : names) ctx.reply().Bulk(name);
 }
 
+constexpr std::string_view kNoAclFile =
+    "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL "
+    "SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in "
+    "order to store users in the Redis configuration.";
+
+void AclLoad(CommandContext& ctx) {
+  if (ctx.server.config().aclfile.empty()) {
+    ctx.reply().Error(kNoAclFile);
+    return;
+  }
+  absl::Status status = ctx.server.LoadAclFile(&ctx.conn);
+  if (!status.ok()) {
+    ctx.reply().Error(base::StrCat("ERR ", base::ToStd(status.message())));
+    return;
+  }
+  ctx.reply().Ok();
+}
+
+void AclSave(CommandContext& ctx) {
+  if (ctx.server.config().aclfile.empty()) {
+    ctx.reply().Error(kNoAclFile);
+    return;
+  }
+  std::vector<std::string> lines;
+  for (const auto& [name, user] : ctx.server.users().users()) {
+    lines.push_back(base::StrCat("user ", name, " ", user->Describe(ctx.server.commands())));
+  }
+  absl::Status status = acl::WriteAclFile(ctx.server.config().aclfile, lines);
+  if (!status.ok()) {
+    RUNNEL_LOG_WARNING("ACL SAVE failed: %s", base::ToStd(status.message()));
+    ctx.reply().Error("ERR There was an error trying to save the ACLs. Please check the server logs for more "
+                      "information");
+    return;
+  }
+  ctx.reply().Ok();
+}
+
 void AclHelp(CommandContext& ctx) {
   ReplyHelp(ctx.reply(), "acl",
             {"CAT [<category>]", "    List all commands that belong to <category>, or all command categories",
              "    when no category is specified.", "DELUSER <username> [<username> ...]",
              "    Delete a list of users.", "GETUSER <username>", "    Get the user's details.", "LIST",
-             "    Show users details in config file format.",
+             "    Show users details in config file format.", "LOAD", "    Reload users from the ACL file.",
+             "SAVE", "    Save the current config to the ACL file.",
              "SETUSER <username> <attribute> [<attribute> ...]",
              "    Create or modify a user with the specified attributes.", "USERS",
              "    List all the registered usernames.", "WHOAMI", "    Return the current connection username."});
@@ -160,6 +200,8 @@ void RegisterAclCommands(command::CommandTable& table) {
            Sub("help", 2, command::kLoading | command::kStale, "Returns helpful text about the different subcommands.",
                AclHelp),
            Sub("list", 2, kAdminFlags, "Dumps the effective rules in ACL file format.", AclList),
+           Sub("load", 2, kAdminFlags, "Reloads the rules from the configured ACL file.", AclLoad),
+           Sub("save", 2, kAdminFlags, "Saves the effective ACL rules in the configured ACL file.", AclSave),
            Sub("setuser", -3, kAdminFlags, "Creates and modifies an ACL user and its rules.", AclSetUser),
            Sub("users", 2, kAdminFlags, "Lists all ACL users.", AclUsers),
            Sub("whoami", 2, kInfoFlags, "Returns the authenticated username of the current connection.",

@@ -2,6 +2,9 @@
 // a username, ACL SETUSER/GETUSER/DELUSER/USERS/LIST/WHOAMI/CAT, and the
 // NOPERM checks on commands and keys. Every expected reply and error was
 // taken from redis-server 7.0.15.
+#include <fstream>
+#include <iterator>
+
 #include "tests/integration/server_harness.h"
 
 namespace runnel::testing {
@@ -205,6 +208,63 @@ TEST_P(AclTest, CatListsRedisCategoriesAndTheirCommands) {
   EXPECT_THAT(Run({"ACL", "CAT", "nope"}), IsError("ERR Unknown category 'nope'"));
   EXPECT_THAT(Run({"ACL", "HELP"}).elements.front(),
               IsSimple("ACL <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"));
+}
+
+TEST_P(AclTest, LoadAndSaveNeedAnAclFile) {
+  constexpr char kNoAclFile[] =
+      "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL "
+      "SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in "
+      "order to store users in the Redis configuration.";
+  EXPECT_THAT(Run({"ACL", "LOAD"}), IsError(kNoAclFile));
+  EXPECT_THAT(Run({"ACL", "SAVE"}), IsError(kNoAclFile));
+}
+
+TEST_P(AclTest, AclFileIsLoadedAtStartAndSavedAndReloaded) {
+  const std::string path = data_root() + "/users.acl";
+  std::ofstream(path) << "user default on nopass ~* &* +@all\n"
+                      << "user u on #" << kP1Hash << " ~foo* +get\n";
+  StartServer({.args = {"--aclfile", path}});
+  EXPECT_THAT(Strings(Run({"ACL", "LIST"})),
+              ::testing::ElementsAre("user default on nopass ~* &* +@all",
+                                     std::string("user u on #") + kP1Hash + " ~foo* resetchannels -@all +get"));
+  auto u = LoginAs("u", "p1");
+  EXPECT_THAT(Run({"ACL", "SETUSER", "k", "on", ">kk", "+set", "allkeys"}), IsSimple("OK"));
+  EXPECT_THAT(Run({"ACL", "SAVE"}), IsSimple("OK"));
+  // A bad file changes nothing and names every error.
+  std::ofstream(path) << "user u on bogus\n";
+  EXPECT_THAT(Run({"ACL", "LOAD"}),
+              IsError("ERR " + path + ":1: Syntax error. WARNING: ACL errors detected, no change to the "
+                      "previously active ACL rules was performed"));
+  EXPECT_THAT(Strings(Run({"ACL", "USERS"})), ::testing::ElementsAre("default", "k", "u"));
+  // What SAVE wrote survives a restart.
+  std::ofstream(path) << "user default on nopass ~* &* +@all\nuser k on #"
+                      << "ad370ed99b189921e7fe26057c40aab9f4fee8385e47606f50f348b9a5530af0 ~* resetchannels -@all +set\n";
+  EXPECT_THAT(Run({"ACL", "LOAD"}), IsSimple("OK"));
+  // u is gone from the file: its connection is closed.
+  EXPECT_TRUE(u->WaitForClose());
+  EXPECT_THAT(Strings(Run({"ACL", "USERS"})), ::testing::ElementsAre("default", "k"));
+  EXPECT_THAT(Run({"CONFIG", "SET", "aclfile", "/tmp/x"}), ErrorStartsWith("ERR CONFIG SET failed"));
+}
+
+TEST_P(AclTest, SaveWritesAclListLines) {
+  const std::string path = data_root() + "/saved.acl";
+  std::ofstream(path) << "";
+  StartServer({.args = {"--aclfile", path}});
+  EXPECT_THAT(Run({"ACL", "SETUSER", "k", "on", ">kk", "+set", "allkeys"}), IsSimple("OK"));
+  EXPECT_THAT(Run({"ACL", "SAVE"}), IsSimple("OK"));
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "user default on nopass ~* &* +@all\n"
+                  "user k on #ad370ed99b189921e7fe26057c40aab9f4fee8385e47606f50f348b9a5530af0 ~* resetchannels "
+                  "-@all +set\n");
+}
+
+TEST_P(AclTest, BadAclFileStopsStartUp) {
+  const std::string path = data_root() + "/bad.acl";
+  std::ofstream(path) << "user u on +nocmd\n";
+  auto bad = ServerProcess::Start({.backend = GetParam(), .args = {"--aclfile", path}, .expect_start = false});
+  EXPECT_EQ(bad->WaitForExit(std::chrono::seconds(10)), 1);
+  EXPECT_THAT(bad->log(), HasSubstr("Error in applying operation '+nocmd'"));
 }
 
 }  // namespace
