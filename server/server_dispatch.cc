@@ -11,9 +11,8 @@
 
 #include "engine/base/logging.h"
 #include "engine/base/strings.h"
-#include "server/acl/user.h"
+#include "server/acl/permission_check.h"
 #include "server/command/command_context.h"
-#include "server/command/command_keys.h"
 #include "server/resp/error_text.h"
 #include "server/server.h"
 
@@ -98,13 +97,14 @@ bool Server::RefuseHttp(Connection& conn, std::string_view name) {
 
 std::string Server::AclDenial(const Connection& conn, const command::ResolvedCommand& command,
                               std::span<const std::string_view> args) const {
-  const acl::User& user = *conn.user;
   // Redis 7.0.15's texts (7.2 reworded both).
-  if (!user.CanRun(command)) {
-    return base::StrCat("NOPERM this user has no permissions to run the '", command.full_name, "' command");
-  }
-  if (!command::ForEachKey(*command.spec, args, [&](std::string_view key) { return user.CanAccessKey(key); })) {
-    return "NOPERM this user has no permissions to access one of the keys used as arguments";
+  switch (acl::CheckPermission(*conn.user, command, args).kind) {
+    case acl::Denial::Kind::kNone:
+      return {};
+    case acl::Denial::Kind::kCommand:
+      return base::StrCat("NOPERM this user has no permissions to run the '", command.full_name, "' command");
+    case acl::Denial::Kind::kKey:
+      return "NOPERM this user has no permissions to access one of the keys used as arguments";
   }
   return {};
 }

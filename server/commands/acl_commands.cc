@@ -1,12 +1,13 @@
 // ACL family: SETUSER, GETUSER, DELUSER, USERS, LIST, WHOAMI, CAT, HELP,
-// LOAD, SAVE — the users of server/acl/ as Redis 7.0 shows and edits them.
-// LOG, DRYRUN and GENPASS are not built yet (TODO(#9)).
+// LOAD, SAVE, DRYRUN — the users of server/acl/ as Redis 7.0 shows and
+// edits them. LOG and GENPASS are not built yet (TODO(#9)).
 #include <string>
 #include <vector>
 
-#include "engine/base/strings.h"
 #include "engine/base/logging.h"
+#include "engine/base/strings.h"
 #include "server/acl/acl_file.h"
+#include "server/acl/permission_check.h"
 #include "server/acl/user_table.h"
 #include "server/command/command_context.h"
 #include "server/commands/command_info.h"
@@ -166,11 +167,43 @@ void AclSave(CommandContext& ctx) {
   ctx.reply().Ok();
 }
 
+// ACL DRYRUN user command [arg ...]: what the user would be told, without
+// running anything; Redis 7.0's texts, a bulk string for a denial.
+void AclDryRun(CommandContext& ctx) {
+  const acl::User* user = ctx.server.users().Find(ctx.arg(2));
+  if (user == nullptr) {
+    ctx.reply().Error(base::StrCat("ERR User '", ctx.arg(2), "' not found"));
+    return;
+  }
+  std::span<const std::string_view> call = ctx.args.subspan(3);
+  command::CommandTable::Resolution resolution = ctx.server.commands().Resolve(call);
+  if (resolution.command == nullptr) {
+    ctx.reply().Error(resolution.rejected == nullptr ? base::StrCat("ERR Command '", call[0], "' not found")
+                                                     : resolution.error);
+    return;
+  }
+  acl::Denial denial = acl::CheckPermission(*user, *resolution.command, call);
+  switch (denial.kind) {
+    case acl::Denial::Kind::kNone:
+      ctx.reply().Ok();
+      return;
+    case acl::Denial::Kind::kCommand:
+      ctx.reply().Bulk(base::StrCat("This user has no permissions to run the '", resolution.command->full_name,
+                                    "' command"));
+      return;
+    case acl::Denial::Kind::kKey:
+      ctx.reply().Bulk(base::StrCat("This user has no permissions to access the '", denial.key, "' key"));
+      return;
+  }
+}
+
 void AclHelp(CommandContext& ctx) {
   ReplyHelp(ctx.reply(), "acl",
             {"CAT [<category>]", "    List all commands that belong to <category>, or all command categories",
              "    when no category is specified.", "DELUSER <username> [<username> ...]",
-             "    Delete a list of users.", "GETUSER <username>", "    Get the user's details.", "LIST",
+             "    Delete a list of users.", "DRYRUN <username> <command> [<arg> ...]",
+             "    Returns whether the user can execute the given command without executing the command.",
+             "GETUSER <username>", "    Get the user's details.", "LIST",
              "    Show users details in config file format.", "LOAD", "    Reload users from the ACL file.",
              "SAVE", "    Save the current config to the ACL file.",
              "SETUSER <username> <attribute> [<attribute> ...]",
@@ -196,6 +229,8 @@ void RegisterAclCommands(command::CommandTable& table) {
        .subcommands = {
            Sub("cat", -2, kInfoFlags, "Lists the ACL categories, or the commands inside a category.", AclCat),
            Sub("deluser", -3, kAdminFlags, "Deletes ACL users, and terminates their connections.", AclDelUser),
+           Sub("dryrun", -4, kAdminFlags, "Simulates the execution of a command by a user, without executing the command.",
+               AclDryRun),
            Sub("getuser", 3, kAdminFlags, "Lists the ACL rules of a user.", AclGetUser),
            Sub("help", 2, command::kLoading | command::kStale, "Returns helpful text about the different subcommands.",
                AclHelp),

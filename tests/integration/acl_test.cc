@@ -267,5 +267,18 @@ TEST_P(AclTest, BadAclFileStopsStartUp) {
   EXPECT_THAT(bad->log(), HasSubstr("Error in applying operation '+nocmd'"));
 }
 
+TEST_P(AclTest, DryRunSaysWhatTheUserWouldBeTold) {
+  Run({"ACL", "SETUSER", "t", "on", "nopass", "+@read", "~a*", "+config|help"});
+  EXPECT_THAT(Run({"ACL", "DRYRUN", "t", "set", "a", "b"}),
+              IsBulk("This user has no permissions to run the 'set' command"));
+  EXPECT_THAT(Run({"ACL", "DRYRUN", "t", "get", "b"}), IsBulk("This user has no permissions to access the 'b' key"));
+  EXPECT_THAT(Run({"ACL", "DRYRUN", "t", "get", "a1"}), IsSimple("OK"));
+  EXPECT_THAT(Run({"ACL", "DRYRUN", "t", "config", "get", "x"}),
+              IsBulk("This user has no permissions to run the 'config|get' command"));
+  EXPECT_THAT(Run({"ACL", "DRYRUN", "nouser", "get", "a"}), IsError("ERR User 'nouser' not found"));
+  EXPECT_THAT(Run({"ACL", "DRYRUN", "t", "nocmd"}), IsError("ERR Command 'nocmd' not found"));
+  EXPECT_THAT(Run({"ACL", "DRYRUN", "t", "get"}), IsError("ERR wrong number of arguments for 'get' command"));
+}
+
 }  // namespace
 }  // namespace runnel::testing
