@@ -22,6 +22,9 @@
 namespace runnel::command {
 struct ResolvedCommand;
 }  // namespace runnel::command
+namespace runnel::acl {
+class User;
+}  // namespace runnel::acl
 
 namespace runnel {
 
@@ -111,6 +114,10 @@ class Connection {
 
   int db = 0;
   bool authenticated = false;
+  // The ACL user the connection runs as (`default` until AUTH names another).
+  // Points into the server's UserTable; ACL DELUSER closes the connections
+  // of a user before removing it, so it is never dangling.
+  const acl::User* user = nullptr;
   bool close_requested = false;  // QUIT, protocol error, CLIENT KILL of self
   bool reading_paused = false;   // too much output waits for the client to read it
   bool output_limit_reached = false;  // closing: over client-output-buffer-limit

@@ -11,6 +11,7 @@
 #include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
 #include "engine/stream/stream.h"
+#include "server/acl/acl_file.h"
 #include "server/commands/families.h"
 #include "server/resp/error_text.h"
 
@@ -70,6 +71,10 @@ Server::Server(config::ServerConfig config)
   RegisterStringCommands(commands_);
   RegisterStringRangeCommands(commands_);
   RegisterStringNumberCommands(commands_);
+  RegisterAclCommands(commands_);
+  users_ = std::make_unique<acl::UserTable>(commands_);
+  users_->SetDefaultPassword(config_.requirepass);
+  applied_requirepass_ = config_.requirepass;
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
     databases_[db].set_key_listener(
@@ -88,6 +93,13 @@ Server::~Server() {
 }
 
 absl::Status Server::Start() {
+  if (!config_.aclfile.empty()) {
+    absl::Status loaded = LoadAclFile(nullptr);
+    if (!loaded.ok()) {
+      return absl::FailedPreconditionError(
+          base::StrCat("Aborting startup because of ACL errors: ", base::ToStd(loaded.message())));
+    }
+  }
   // SIGTERM/SIGINT are read from a signalfd by the cron, so shutdown runs on
   // the loop thread like everything else; SIGPIPE is never wanted.
   sigset_t mask;
@@ -143,7 +155,7 @@ absl::Status Server::Run() {
 resp::ParserLimits Server::ParserLimitsFor(const Connection* conn) const {
   resp::ParserLimits limits;
   limits.max_bulk_len = config_.proto_max_bulk_len;
-  limits.unauthenticated = !config_.requirepass.empty() && (conn == nullptr || !conn->authenticated);
+  limits.unauthenticated = conn == nullptr ? !DefaultUserOpens() : !conn->authenticated;
   return limits;
 }
 
@@ -156,7 +168,9 @@ void Server::OnOpen(io::ConnectionId id, const io::PeerInfo& peer) {
     loop_->Flush(id);
     loop_->Close(id, io::CloseMode::kAfterFlush);
   };
-  if (config_.protected_mode && config_.requirepass.empty() && !IsLoopbackPeer(peer.address)) {
+  // Redis checks the default user rather than requirepass: ACL SETUSER
+  // default >pass protects as well.
+  if (config_.protected_mode && users_->default_user().nopass() && !IsLoopbackPeer(peer.address)) {
     return refuse(resp::kProtectedMode);
   }
   if (shutting_down_ || connection_count_ >= static_cast<size_t>(config_.maxclients)) {
@@ -165,7 +179,8 @@ void Server::OnOpen(io::ConnectionId id, const io::PeerInfo& peer) {
   if (connections_.size() <= id.slot) connections_.resize(id.slot + 1);
   auto conn = std::make_unique<Connection>(id, next_client_id_++, peer, &loop_->Output(id),
                                            ParserLimitsFor(nullptr), absl::Now());
-  conn->authenticated = config_.requirepass.empty();
+  conn->authenticated = DefaultUserOpens();
+  conn->user = &users_->default_user();
   conn->reply().set_error_observer(this);
   connections_[id.slot] = std::move(conn);
   ++connection_count_;
@@ -284,7 +299,29 @@ void Server::KillClient(Connection& conn, const Connection& caller) {
   loop_->Close(conn.id(), io::CloseMode::kNow);
 }
 
+absl::Status Server::LoadAclFile(Connection* caller) {
+  absl::StatusOr<std::vector<acl::User>> users = acl::ReadAclFile(config_.aclfile, commands_);
+  if (!users.ok()) return users.status();
+  users_->Replace(std::move(*users), [&](const acl::User& gone) {
+    for (Connection* conn : ConnectionsById()) {
+      if (conn->user != &gone) continue;
+      conn->user = &users_->default_user();
+      conn->authenticated = false;
+      KillClient(*conn, caller != nullptr ? *caller : *conn);
+    }
+  });
+  // The file's `default` wins over requirepass, as in Redis.
+  applied_requirepass_ = config_.requirepass;
+  return absl::OkStatus();
+}
+
 void Server::OnConfigChanged() {
+  // CONFIG SET requirepass rewrites `default`'s passwords, as Redis's
+  // updateRequirePass; other changes leave ACL SETUSER default's alone.
+  if (config_.requirepass != applied_requirepass_) {
+    users_->SetDefaultPassword(config_.requirepass);
+    applied_requirepass_ = config_.requirepass;
+  }
   base::SetLogLevel(static_cast<int>(config_.loglevel));
   ApplyAccessTracking();
   // A lowered maxmemory evicts at once, as Redis's updateMaxmemory.

@@ -25,6 +25,7 @@
 #include "engine/keyspace/evictor.h"
 #include "engine/keyspace/keyspace.h"
 #include "engine/pubsub/pubsub.h"
+#include "server/acl/user_table.h"
 #include "server/blocking/blocked_keys.h"
 #include "server/command/command_table.h"
 #include "server/config/config_schema.h"
@@ -76,6 +77,17 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // Applies the side effects of a changed option (log level, parser limits).
   void OnConfigChanged();
   const command::CommandTable& commands() const { return commands_; }
+  acl::UserTable& users() { return *users_; }
+  // Replaces the users with those of `aclfile` (start-up, ACL LOAD); all or
+  // nothing. Connections of users that are gone are closed (`caller` after
+  // its reply). The error is Redis's text without "ERR ".
+  absl::Status LoadAclFile(Connection* caller);
+  // Whether a new connection starts authenticated: `default` is on and
+  // nopass (no requirepass), as Redis's authRequired.
+  bool DefaultUserOpens() const {
+    const acl::User& user = users_->default_user();
+    return user.enabled() && user.nopass();
+  }
   keyspace::Keyspace& database(int index) { return databases_[index]; }
   int database_count() const { return static_cast<int>(databases_.size()); }
   info::ServerStats& stats() { return stats_; }
@@ -202,12 +214,19 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
                          std::span<const std::string_view> args);
   // Drops a client sending HTTP ("POST", "Host:"); returns whether it did.
   bool RefuseHttp(Connection& conn, std::string_view name);
+  // The NOPERM error when `conn`'s user may not run `command` with `args`
+  // (a command outside its rules, a key outside its patterns); empty if it may.
+  std::string AclDenial(const Connection& conn, const command::ResolvedCommand& command,
+                        std::span<const std::string_view> args) const;
   void Call(Connection& conn, const command::ResolvedCommand& command,
             std::span<const std::string_view> args);
 
   config::ServerConfig config_;
   config::ConfigSchema schema_;
   command::CommandTable commands_;
+  // Built once the table is complete (a user's permissions index it).
+  std::unique_ptr<acl::UserTable> users_;
+  std::string applied_requirepass_;  // what `default` mirrors; see OnConfigChanged
   std::vector<keyspace::Keyspace> databases_;
   info::ServerStats stats_;
   std::unique_ptr<durability::Storage> storage_;

@@ -54,6 +54,16 @@ enum AclCategory : uint32_t {
   kAclDangerous = 1u << 10,
   kAclConnection = 1u << 11,
   kAclTransaction = 1u << 12,
+  // Redis categories no Runnel command belongs to (yet): ACL CAT lists them
+  // and ACL rules accept them, as Redis does.
+  kAclSet = 1u << 13,
+  kAclSortedSet = 1u << 14,
+  kAclList = 1u << 15,
+  kAclHash = 1u << 16,
+  kAclBitmap = 1u << 17,
+  kAclHyperLogLog = 1u << 18,
+  kAclGeo = 1u << 19,
+  kAclScripting = 1u << 20,
 };
 
 // Where the keys are among the arguments (Redis's legacy first/last/step).
@@ -65,6 +75,10 @@ struct KeyPositions {
   // The positions hold shard channels, not keys (SSUBSCRIBE, SPUBLISH): the
   // key spec says not_key and COMMAND GETKEYS finds none, as in Redis 7.
   bool not_key = false;
+  // With first == 0: the keys are the first half of the arguments after
+  // this word (XREAD's and XREADGROUP's STREAMS), as Redis's keyword key
+  // spec. Only ACL key checks use it so far.
+  std::string_view keyword;
 };
 
 // The text COMMAND DOCS returns.

@@ -59,6 +59,7 @@ void CommandTable::Register(CommandSpec spec) {
     auto r = std::make_unique<ResolvedCommand>();
     r->spec = s;
     r->parent = parent;
+    r->id = resolved_.size();
     r->full_name = parent ? base::StrCat(parent->name, "|", s->name) : std::string(s->name);
     resolved_by_name_[r->full_name] = r.get();
     resolved_by_spec_[s] = r.get();

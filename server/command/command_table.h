@@ -35,6 +35,9 @@ struct ResolvedCommand {
   const CommandSpec* spec = nullptr;
   const CommandSpec* parent = nullptr;  // the container, for a subcommand
   std::string full_name;                // "ping", "config|get"
+  // Dense index in registration order (0 .. resolved_count()-1): ACL users
+  // keep their allowed commands as a bitmap over it.
+  size_t id = 0;
   // Counters change on every call while the table itself stays const.
   mutable CommandStats stats;
 };
@@ -74,6 +77,7 @@ class CommandTable {
   void ForEachResolved(Fn&& fn) const {
     for (const auto& r : resolved_) fn(*r);
   }
+  size_t resolved_count() const { return resolved_.size(); }
   void ResetStats() const;  // counters are mutable; the table is not
 
  private:

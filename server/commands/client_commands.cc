@@ -122,7 +122,7 @@ struct KillFilter {
   bool Matches(const Server& server, const Connection& conn, const Connection& caller, absl::Time now) const {
     if (id && conn.client_id() != *id) return false;
     if (!type.empty() && !HasType(server, conn, type)) return false;
-    if (!user.empty() && user != "default") return false;
+    if (!user.empty() && conn.user->name() != user) return false;
     if (!addr.empty() && conn.peer().address != addr) return false;
     if (!laddr.empty() && conn.peer().local_address != laddr) return false;
     if (max_age && absl::ToInt64Seconds(now - conn.created_at) < *max_age) return false;
@@ -155,7 +155,7 @@ bool ParseKillFilter(CommandContext& ctx, KillFilter& filter) {
       }
       filter.type = std::string(value);
     } else if (base::EqualsIgnoreCase(option, "user")) {
-      if (value != "default") {
+      if (ctx.server.users().Find(value) == nullptr) {
         ctx.reply().Error(base::StrCat("ERR No such user '", value, "'"));
         return false;
       }

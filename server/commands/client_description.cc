@@ -37,7 +37,7 @@ void AppendClientDescription(const Connection& conn, const pubsub::PubSub& pubsu
                   " tot-mem=", conn.memory_bytes());
   base::StrAppend(&out, " events=", conn.output().empty() ? "r" : "rw",
                   " cmd=", conn.last_command.empty() ? "NULL" : conn.last_command,
-                  " user=default redir=-1 resp=", static_cast<int>(conn.reply().protocol()),
+                  " user=", conn.user->name(), " redir=-1 resp=", static_cast<int>(conn.reply().protocol()),
                   " lib-name=", conn.lib_name, " lib-ver=", conn.lib_version);
 }
 

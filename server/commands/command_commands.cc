@@ -6,6 +6,7 @@
 #include "engine/base/strings.h"
 #include "engine/pubsub/glob_match.h"
 #include "server/command/command_context.h"
+#include "server/command/command_keys.h"
 #include "server/commands/command_info.h"
 #include "server/commands/families.h"
 #include "server/commands/help_reply.h"
@@ -122,10 +123,11 @@ void CommandGetKeys(CommandContext& ctx) {
     ctx.reply().Error("ERR The command has no key arguments");
     return;
   }
-  int argc = static_cast<int>(target.size());
-  int last = keys.last < 0 ? argc + keys.last : keys.last;
   std::vector<std::string_view> found;
-  for (int i = keys.first; i <= last && i < argc; i += keys.step) found.push_back(target[i]);
+  command::ForEachKey(*resolution.command->spec, target, [&](std::string_view key) {
+    found.push_back(key);
+    return true;
+  });
   ctx.reply().Array(found.size());
   for (std::string_view key : found) ctx.reply().Bulk(key);
 }

@@ -26,14 +26,20 @@ constexpr NamedBit kFlagNames[] = {
     {command::kNoMulti, "no_multi"},     {command::kAllowBusy, "allow_busy"},
 };
 
+// Every Redis 7.0 category, in the order Redis prints them (COMMAND INFO,
+// ACL CAT); the one table of category names.
 constexpr NamedBit kAclNames[] = {
     {command::kAclKeyspace, "keyspace"},       {command::kAclRead, "read"},
-    {command::kAclWrite, "write"},             {command::kAclString, "string"},
-    {command::kAclStream, "stream"},           {command::kAclPubSub, "pubsub"},
-    {command::kAclAdmin, "admin"},             {command::kAclFast, "fast"},
-    {command::kAclSlow, "slow"},               {command::kAclBlocking, "blocking"},
-    {command::kAclDangerous, "dangerous"},     {command::kAclConnection, "connection"},
-    {command::kAclTransaction, "transaction"},
+    {command::kAclWrite, "write"},             {command::kAclSet, "set"},
+    {command::kAclSortedSet, "sortedset"},     {command::kAclList, "list"},
+    {command::kAclHash, "hash"},               {command::kAclString, "string"},
+    {command::kAclBitmap, "bitmap"},           {command::kAclHyperLogLog, "hyperloglog"},
+    {command::kAclGeo, "geo"},                 {command::kAclStream, "stream"},
+    {command::kAclPubSub, "pubsub"},           {command::kAclAdmin, "admin"},
+    {command::kAclFast, "fast"},               {command::kAclSlow, "slow"},
+    {command::kAclBlocking, "blocking"},       {command::kAclDangerous, "dangerous"},
+    {command::kAclConnection, "connection"},   {command::kAclTransaction, "transaction"},
+    {command::kAclScripting, "scripting"},
 };
 
 std::string FullName(const CommandSpec& spec, const CommandSpec* parent) {
@@ -92,6 +98,19 @@ uint32_t EffectiveAclCategories(const CommandSpec& spec) {
   if (spec.flags & command::kBlocking) acl |= command::kAclBlocking;
   if (!(acl & command::kAclFast)) acl |= command::kAclSlow;
   return acl;
+}
+
+uint32_t AclCategoryBit(std::string_view name) {
+  for (const NamedBit& named : kAclNames) {
+    if (base::EqualsIgnoreCase(named.name, name)) return named.bit;
+  }
+  return 0;
+}
+
+std::vector<std::string_view> AclCategoryNames() {
+  std::vector<std::string_view> names;
+  for (const NamedBit& named : kAclNames) names.push_back(named.name);
+  return names;
 }
 
 bool HasAclCategory(const CommandSpec& spec, std::string_view category) {

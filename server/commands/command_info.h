@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "server/command/command_table.h"
 #include "server/resp/resp_writer.h"
@@ -19,6 +20,11 @@ void ReplyCommandInfo(resp::ReplyBuilder& reply, const command::CommandSpec& spe
 // The COMMAND DOCS map of `spec` (summary, since, group, complexity, subcommands).
 void ReplyCommandDocs(resp::ReplyBuilder& reply, const command::CommandSpec& spec,
                       const command::CommandSpec* parent);
+
+// The bit of category `name` (without '@', any case); 0 when unknown.
+uint32_t AclCategoryBit(std::string_view name);
+// Every category name without '@', in Redis's order (ACL CAT).
+std::vector<std::string_view> AclCategoryNames();
 
 // Category names without '@', in Redis's order, for COMMAND LIST FILTERBY ACLCAT.
 bool HasAclCategory(const command::CommandSpec& spec, std::string_view category);

@@ -44,13 +44,15 @@ void Quit(CommandContext& ctx) {
   ctx.conn.close_requested = true;
 }
 
-// Checks a username/password pair against the only user there is, "default",
-// whose password is requirepass (no password: any password is accepted, as
-// for Redis's "nopass" default user).
-bool CheckCredentials(Server& server, std::string_view user, std::string_view password) {
-  const std::string& required = server.config().requirepass;
-  if (user != "default") return false;
-  return required.empty() || password == required;
+// Logs `conn` in as `user` if `password` opens it (Redis's
+// ACLAuthenticateUser); false leaves the connection as it was.
+bool Authenticate(Server& server, Connection& conn, std::string_view user, std::string_view password) {
+  const acl::User* found = server.users().Authenticate(user, password);
+  if (found == nullptr) return false;
+  conn.user = found;
+  conn.authenticated = true;
+  server.OnConfigChanged();  // lifts the unauthenticated parser limits
+  return true;
 }
 
 void Auth(CommandContext& ctx) {
@@ -61,19 +63,19 @@ void Auth(CommandContext& ctx) {
   std::string_view user = "default";
   std::string_view password = ctx.arg(ctx.argc() - 1);
   if (ctx.argc() == 2) {
-    if (ctx.server.config().requirepass.empty()) {
+    // Redis: a one-argument AUTH while `default` needs no password is a
+    // configuration mistake, not a login.
+    if (ctx.server.users().default_user().nopass()) {
       ctx.reply().Error(resp::kAuthNotConfigured);
       return;
     }
   } else {
     user = ctx.arg(1);
   }
-  if (!CheckCredentials(ctx.server, user, password)) {
+  if (!Authenticate(ctx.server, ctx.conn, user, password)) {
     ctx.reply().Error(resp::kWrongPass);
     return;
   }
-  ctx.conn.authenticated = true;
-  ctx.server.OnConfigChanged();  // lifts the unauthenticated parser limits
   ctx.reply().Ok();
 }
 
@@ -116,12 +118,10 @@ void Hello(CommandContext& ctx) {
     }
   }
   if (has_auth) {
-    if (!CheckCredentials(ctx.server, user, password)) {
+    if (!Authenticate(ctx.server, ctx.conn, user, password)) {
       ctx.reply().Error(resp::kWrongPass);
       return;
     }
-    ctx.conn.authenticated = true;
-    ctx.server.OnConfigChanged();
   }
   if (!ctx.conn.authenticated) {
     ctx.reply().Error(resp::kHelloNoAuth);
@@ -172,7 +172,10 @@ void Reset(CommandContext& ctx) {
   conn.reply_mode = ReplyMode::kOn;
   conn.reply().set_muted(false);
   conn.reply().set_protocol(resp::Protocol::kResp2);
-  conn.authenticated = ctx.server.config().requirepass.empty();
+  // Back to `default`, logged in only if it needs no password (Redis's
+  // clearClientConnectionState).
+  conn.user = &ctx.server.users().default_user();
+  conn.authenticated = ctx.server.DefaultUserOpens();
   ctx.server.OnConfigChanged();
   ctx.reply().SimpleString("RESET");
 }

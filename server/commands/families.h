@@ -27,6 +27,7 @@ void RegisterStringCommands(command::CommandTable& table);       // GET SET SETN
                                                                  // MGET MSET MSETNX
 void RegisterStringRangeCommands(command::CommandTable& table);  // APPEND STRLEN GETRANGE SUBSTR SETRANGE
 void RegisterStringNumberCommands(command::CommandTable& table);  // INCR DECR INCRBY DECRBY INCRBYFLOAT
+void RegisterAclCommands(command::CommandTable& table);          // ACL ...
 void RegisterPubSubCommands(command::CommandTable& table);       // SUBSCRIBE UNSUBSCRIBE PSUBSCRIBE PUNSUBSCRIBE
                                                                  // PUBLISH SSUBSCRIBE SUNSUBSCRIBE SPUBLISH PUBSUB
 

@@ -191,6 +191,7 @@ void RegisterStreamGroupReadCommands(command::CommandTable& table) {
   // as XREAD).
   table.Register({.name = "xreadgroup", .arity = -7, .flags = kWrite | kBlocking,
                   .acl_categories = kAclWrite | kAclStream | kAclSlow | kAclBlocking,
+                  .keys = {.keyword = "streams"},
                   .doc = {"Returns new or historical messages from a stream for a consumer in a group. "
                           "Blocks until a message is available otherwise.",
                           "5.0.0", "stream",

@@ -139,6 +139,7 @@ void RegisterStreamReadCommands(command::CommandTable& table) {
   // 0 0 0 there too (movablekeys).
   table.Register({.name = "xread", .arity = -4, .flags = kReadOnly | kBlocking,
                   .acl_categories = kAclRead | kAclStream | kAclSlow | kAclBlocking,
+                  .keys = {.keyword = "streams"},
                   .doc = {"Returns messages from multiple streams with IDs greater than the ones requested. "
                           "Blocks until a message is available otherwise.",
                           "5.0.0", "stream", ""},

@@ -231,6 +231,7 @@ std::vector<OptionDef> BuildTable() {
       // Security.
       Sensitive(Plain(kString, "requirepass", kMutable, Bind<&ServerConfig::requirepass>())),
       Plain(kBool, "protected-mode", kMutable, Bind<&ServerConfig::protected_mode>()),
+      Plain(kString, "aclfile", kImmutable, Bind<&ServerConfig::aclfile>()),
       // Memory limit and eviction.
       Memory("maxmemory", kMutable, 0, INT64_MAX, Bind<&ServerConfig::maxmemory>()),
       Enum("maxmemory-policy", kMutable,

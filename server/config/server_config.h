@@ -60,6 +60,7 @@ struct ServerConfig {
 
   // Security.
   std::string requirepass;  // empty: no password
+  std::string aclfile;      // ACL users file (ACL LOAD/SAVE); empty: none
   // With no password, only loopback clients (127.0.0.1, ::1) are served.
   bool protected_mode = true;
 

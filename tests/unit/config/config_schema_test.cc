@@ -47,7 +47,7 @@ TEST_F(ConfigSchemaTest, TableHoldsEveryOptionInOrder) {
   EXPECT_THAT(names, ElementsAre("port", "bind", "tcp-backlog", "maxclients", "timeout",
                                  "tcp-keepalive", "io-backend", "dir", "databases", "save",
                                  "appendonly", "appendfsync", "segment-max-bytes",
-                                 "open-segments-max", "requirepass", "protected-mode", "maxmemory",
+                                 "open-segments-max", "requirepass", "protected-mode", "aclfile", "maxmemory",
                                  "maxmemory-policy", "maxmemory-samples",
                                  "maxmemory-eviction-tenacity", "lfu-log-factor", "lfu-decay-time",
                                  "proto-max-bulk-len", "client-query-buffer-limit",
