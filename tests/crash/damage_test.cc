@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/crash/soak_settings.h"
 #include "tests/integration/process_output.h"
 #include "tests/integration/server_harness.h"
 #include "tests/integration/stream_test_support.h"
@@ -29,15 +30,8 @@ namespace {
 constexpr int kStreams = 2;
 constexpr int kEntries = 1000;  // ~170 KB a stream: three 64 KiB segments
 
-int Rounds() {
-  const char* text = std::getenv("RUNNEL_DAMAGE_ROUNDS");
-  return text != nullptr ? std::max(1, std::atoi(text)) : 10;
-}
-
-unsigned Seed() {
-  const char* text = std::getenv("RUNNEL_DAMAGE_SEED");
-  return text != nullptr ? static_cast<unsigned>(std::strtoul(text, nullptr, 10)) : 20261129;
-}
+int Rounds() { return static_cast<int>(SoakSetting("RUNNEL_DAMAGE_ROUNDS", 10)); }
+unsigned Seed() { return SoakSetting("RUNNEL_DAMAGE_SEED", 20261129); }
 
 std::string StreamKey(int stream) { return "s" + std::to_string(stream); }
 

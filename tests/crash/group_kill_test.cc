@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/crash/soak_settings.h"
 #include "tests/integration/server_harness.h"
 #include "tests/integration/stream_test_support.h"
 
@@ -39,10 +40,7 @@ namespace {
 using ::testing::Not;
 using Id = std::pair<uint64_t, uint64_t>;
 
-int Cycles() {
-  const char* text = std::getenv("RUNNEL_CRASH_CYCLES");
-  return text != nullptr ? std::max(1, std::atoi(text)) : 6;
-}
+int Cycles() { return static_cast<int>(SoakSetting("RUNNEL_CRASH_CYCLES", 6)); }
 
 bool Lost(const RespValue& reply) { return reply.is_error() && reply.str.rfind("IO", 0) == 0; }
 

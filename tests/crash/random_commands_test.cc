@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/crash/soak_settings.h"
 #include "tests/integration/server_harness.h"
 
 namespace runnel::testing {
@@ -24,15 +25,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-int CommandCount() {
-  const char* text = std::getenv("RUNNEL_RANDOM_COMMANDS");
-  return text != nullptr ? std::max(1, std::atoi(text)) : 3000;
-}
-
-unsigned Seed() {
-  const char* text = std::getenv("RUNNEL_RANDOM_SEED");
-  return text != nullptr ? static_cast<unsigned>(std::strtoul(text, nullptr, 10)) : 20261129;
-}
+int CommandCount() { return static_cast<int>(SoakSetting("RUNNEL_RANDOM_COMMANDS", 3000)); }
+unsigned Seed() { return SoakSetting("RUNNEL_RANDOM_SEED", 20261129); }
 
 const std::vector<std::string> kKeys = {"k", "s", "t", "{k}x", "ch", "__keyspace@0__:k"};
 const std::vector<std::string> kNumbers = {"0", "1", "2", "-1", "10", "100", "1000000", "9223372036854775807",
