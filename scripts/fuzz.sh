@@ -16,7 +16,13 @@ if cmake --preset fuzz >/dev/null && cmake --build build/fuzz -j"$(nproc)" >/dev
     [ -x "$target" ] || continue
     name=$(basename "$target")
     scratch=$(mktemp -d)
-    if "$target" -max_total_time="$seconds" -print_final_stats=1 "$scratch" "tests/fuzz/corpus/${name%_fuzz}" \
+    options=(-max_total_time="$seconds" -print_final_stats=1)
+    dict="tests/fuzz/${name%_fuzz}.dict"
+    [ -f "$dict" ] && options+=(-dict="$dict")
+    # Extra libFuzzer flags of a target, one per line ('#' comments).
+    extra="tests/fuzz/${name%_fuzz}.options"
+    [ -f "$extra" ] && options+=($(grep -v '^#' "$extra"))
+    if "$target" "${options[@]}" "$scratch" "tests/fuzz/corpus/${name%_fuzz}" \
         >"build/fuzz/$name.log" 2>&1; then
       echo "fuzz $name: ok ($(ls "$scratch" | wc -l) new inputs)"
       passed=$((passed + 1))

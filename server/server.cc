@@ -128,7 +128,7 @@ absl::Status Server::Start() {
 
   io::LoopOptions options;
   options.backend = config_.io_backend;
-  ASSIGN_OR_RETURN(loop_, io::EventLoop::Create(options, this));
+  ASSIGN_OR_RETURN(loop_, loop_factory_ ? loop_factory_(this) : io::EventLoop::Create(options, this));
   loop_->WatchWakeFd(storage_->sync_wake_fd());
   // SIGTERM starts the shutdown in the turn it arrives, not at the next cron.
   loop_->WatchWakeFd(signal_fd_);

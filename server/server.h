@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/keyspace/evictor.h"
 #include "engine/keyspace/keyspace.h"
@@ -54,6 +56,10 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
 
   // Creates the event loop and listens on every bind address.
   absl::Status Start();
+  // What Start() makes its event loop with; by default io::EventLoop::Create
+  // with the configured backend. The command fuzzer gives one without sockets.
+  using LoopFactory = std::function<absl::StatusOr<std::unique_ptr<io::EventLoop>>(io::LoopHandler*)>;
+  void set_loop_factory(LoopFactory factory) { loop_factory_ = std::move(factory); }
   // Serves until a SHUTDOWN or SIGTERM/SIGINT has been carried out.
   absl::Status Run();
 
@@ -230,6 +236,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   std::vector<keyspace::Keyspace> databases_;
   info::ServerStats stats_;
   std::unique_ptr<durability::Storage> storage_;
+  LoopFactory loop_factory_;
   std::unique_ptr<io::EventLoop> loop_;
   memory::AllocatorStats allocator_;
   keyspace::Evictor evictor_;

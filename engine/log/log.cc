@@ -26,16 +26,6 @@ RecordId NextRecordId(RecordId id) {
   return id.seq == UINT64_MAX ? RecordId{id.ms + 1, 0} : RecordId{id.ms, id.seq + 1};
 }
 
-// Whether a segment file has a non-zero byte past where its header ends.
-absl::StatusOr<bool> HasRecordBytes(const std::string& path) {
-  constexpr size_t kChunk = 1 << 20;
-  for (uint64_t offset = kSegmentHeaderSize;; offset += kChunk) {
-    ASSIGN_OR_RETURN(std::string bytes, base::ReadFileRange(path, offset, kChunk));
-    if (bytes.find_first_not_of('\0') != std::string::npos) return true;
-    if (bytes.size() < kChunk) return false;
-  }
-}
-
 }  // namespace
 
 Log::Log(std::string directory, const LogOptions& options)

@@ -72,17 +72,6 @@ RecoveryProblem TornTail(std::string path, uint64_t offset, uint64_t bytes_dropp
                          .reason = std::move(reason)};
 }
 
-// Whether a file has a non-zero byte past where a segment header ends (as
-// Log::LoadSegments asks of a segment it refuses); true when unreadable.
-bool HasRecordBytes(const std::string& path) {
-  constexpr size_t kChunk = 1 << 20;
-  for (uint64_t offset = kSegmentHeaderSize;; offset += kChunk) {
-    absl::StatusOr<std::string> bytes = base::ReadFileRange(path, offset, kChunk);
-    if (!bytes.ok() || bytes->find_first_not_of('\0') != std::string::npos) return true;
-    if (bytes->size() < kChunk) return false;
-  }
-}
-
 // ---- Meta journal ----
 
 struct JournalSummary {
@@ -189,7 +178,7 @@ void OpenSegment(SegmentCheck& check, RecordId name_id, MappingCache* cache) {
                                              absl::StrFormat("header's base ID %s differs from the file name's %s",
                                                              FormatId((*segment)->base_id()), FormatId(name_id)))
                                 : Corruption(check.path, 0, ReasonOf(segment.status(), check.path));
-  if ((segment.ok() || absl::IsDataLoss(segment.status())) && !HasRecordBytes(check.path)) {
+  if ((segment.ok() || absl::IsDataLoss(segment.status())) && !HasRecordBytes(check.path).value_or(true)) {
     // A roll cut short before its header reached the disk.
     problem = TornTail(check.path, 0, check.size, "segment without a header or records; recovery removes it");
   }

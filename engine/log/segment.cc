@@ -39,6 +39,15 @@ void EncodeSegmentHeader(const SegmentHeader& header, char* out) {
   base::EncodeFixed64(out + 56, base::Checksum64(std::string_view(out, 56)));
 }
 
+absl::StatusOr<bool> HasRecordBytes(const std::string& path) {
+  constexpr size_t kChunk = 1 << 20;
+  for (uint64_t offset = kSegmentHeaderSize;; offset += kChunk) {
+    ASSIGN_OR_RETURN(std::string bytes, base::ReadFileRange(path, offset, kChunk));
+    if (bytes.find_first_not_of('\0') != std::string::npos) return true;
+    if (bytes.size() < kChunk) return false;
+  }
+}
+
 absl::StatusOr<SegmentHeader> DecodeSegmentHeader(std::string_view bytes, const std::string& path) {
   auto bad = [&](std::string_view why) {
     return absl::DataLossError(base::StrCat("bad segment header in ", path, " at offset 0: ", why));

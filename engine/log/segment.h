@@ -150,5 +150,9 @@ class Segment {
 // Header bytes for a new segment, and the checked parse of an existing one.
 void EncodeSegmentHeader(const SegmentHeader& header, char* out);
 absl::StatusOr<SegmentHeader> DecodeSegmentHeader(std::string_view bytes, const std::string& path);
+// Whether a segment file has a non-zero byte past where its header ends: a
+// file whose header is refused but that holds records is damage, not an
+// unused preallocation.
+absl::StatusOr<bool> HasRecordBytes(const std::string& path);
 
 }  // namespace runnel::log

@@ -7,8 +7,6 @@
 namespace runnel::stream {
 namespace {
 
-absl::Status NoSuchGroup() { return absl::InternalError("consumer group change does not apply"); }
-
 uint32_t ClaimedCount(uint32_t count, ClaimCount mode) {
   return mode == ClaimCount::kIncrement ? NextDeliveryCount(count) : count;
 }

@@ -5,8 +5,6 @@
 namespace runnel::stream {
 namespace {
 
-absl::Status NoSuchGroup() { return absl::InternalError("consumer group change does not apply"); }
-
 // The group position after delivering `delivered` (in order), as
 // streamReplyWithRange moves it entry by entry: the read counter grows by
 // one while it is known and no deleted entry lies ahead; otherwise it is

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/stream/stream.h"
 #include "engine/stream/stream_id.h"
@@ -31,6 +32,10 @@ enum class PendingMode : uint8_t {
 // Redis keeps 64, and four billion deliveries of one entry is already a
 // broken consumer).
 inline uint32_t NextDeliveryCount(uint32_t count) { return count == UINT32_MAX ? count : count + 1; }
+
+// The error of a group operation on a group that does not exist: callers
+// check first, so reaching it is an internal inconsistency.
+inline absl::Status NoSuchGroup() { return absl::InternalError("consumer group change does not apply"); }
 
 // Whether the stream holds an entry with this exact ID (not deleted, not
 // trimmed).

@@ -128,8 +128,8 @@ void ConfigHelp(CommandContext& ctx) {
              "REWRITE", "    Rewrite the configuration file."});
 }
 
-command::CommandSpec Sub(std::string_view name, int arity, uint32_t flags,
-                         std::string_view summary, command::Handler handler) {
+command::CommandSpec ConfigSubcommand(std::string_view name, int arity, uint32_t flags,
+                                      std::string_view summary, command::Handler handler) {
   return {.name = name, .arity = arity, .flags = flags,
           .acl_categories = command::kAclAdmin | command::kAclSlow | command::kAclDangerous,
           .doc = {summary, "2.0.0", "server", ""}, .handler = handler};
@@ -145,14 +145,14 @@ void RegisterConfigCommands(command::CommandTable& table) {
       .arity = -2,
       .doc = {"A container for server configuration commands.", "2.0.0", "server", ""},
       .subcommands = {
-          Sub("get", -3, kAdmin, "Returns the effective values of configuration parameters.",
+          ConfigSubcommand("get", -3, kAdmin, "Returns the effective values of configuration parameters.",
               ConfigGet),
-          Sub("set", -4, kAdmin | command::kMayReplicate,
+          ConfigSubcommand("set", -4, kAdmin | command::kMayReplicate,
               "Sets configuration parameters in-flight.", ConfigSet),
-          Sub("resetstat", 2, kAdmin, "Resets the server's statistics.", ConfigResetStat),
-          Sub("rewrite", 2, kAdmin, "Persists the effective configuration to file.",
+          ConfigSubcommand("resetstat", 2, kAdmin, "Resets the server's statistics.", ConfigResetStat),
+          ConfigSubcommand("rewrite", 2, kAdmin, "Persists the effective configuration to file.",
               ConfigRewrite),
-          Sub("help", 2, command::kLoading | command::kStale,
+          ConfigSubcommand("help", 2, command::kLoading | command::kStale,
               "Returns helpful text about the different subcommands.", ConfigHelp),
       }});
 }

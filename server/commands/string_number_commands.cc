@@ -99,27 +99,27 @@ using command::kDenyOom;
 using command::kFast;
 using command::kWrite;
 
-constexpr uint32_t kFlags = kWrite | kDenyOom | kFast;
-constexpr uint32_t kAcl = kAclWrite | kAclFast;
+constexpr uint32_t kNumberFlags = kWrite | kDenyOom | kFast;
+constexpr uint32_t kNumberAcl = kAclWrite | kAclFast;
 
-const StringCommandRow kRows[] = {
-    {"incr", 2, kFlags, kAcl, Incr,
+const StringCommandRow kNumberRows[] = {
+    {"incr", 2, kNumberFlags, kNumberAcl, Incr,
      "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0"},
-    {"decr", 2, kFlags, kAcl, Decr,
+    {"decr", 2, kNumberFlags, kNumberAcl, Decr,
      "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0"},
-    {"incrby", 3, kFlags, kAcl, IncrBy,
+    {"incrby", 3, kNumberFlags, kNumberAcl, IncrBy,
      "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
      "1.0.0"},
-    {"decrby", 3, kFlags, kAcl, DecrBy,
+    {"decrby", 3, kNumberFlags, kNumberAcl, DecrBy,
      "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
      "1.0.0"},
-    {"incrbyfloat", 3, kFlags, kAcl, IncrByFloat,
+    {"incrbyfloat", 3, kNumberFlags, kNumberAcl, IncrByFloat,
      "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
      "2.6.0"},
 };
 
 }  // namespace
 
-void RegisterStringNumberCommands(command::CommandTable& table) { RegisterStringRows(table, kRows); }
+void RegisterStringNumberCommands(command::CommandTable& table) { RegisterStringRows(table, kNumberRows); }
 
 }  // namespace runnel

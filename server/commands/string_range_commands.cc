@@ -98,7 +98,7 @@ constexpr std::string_view kSubstringComplexity =
     "length, but because creating a substring from an existing string is very cheap, it can be considered O(1) "
     "for small strings.";
 
-const StringCommandRow kRows[] = {
+const StringCommandRow kRangeRows[] = {
     {"append", 3, command::kWrite | command::kDenyOom | command::kFast, command::kAclWrite | command::kAclFast,
      Append,
      "Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0",
@@ -121,6 +121,6 @@ const StringCommandRow kRows[] = {
 
 }  // namespace
 
-void RegisterStringRangeCommands(command::CommandTable& table) { RegisterStringRows(table, kRows); }
+void RegisterStringRangeCommands(command::CommandTable& table) { RegisterStringRows(table, kRangeRows); }
 
 }  // namespace runnel

@@ -53,14 +53,14 @@ void Exec(CommandContext& ctx) {
   ctx.conn.in_exec = false;
 }
 
-constexpr uint32_t kFlags = command::kNoScript | command::kLoading | command::kStale |
+constexpr uint32_t kTransactionFlags = command::kNoScript | command::kLoading | command::kStale |
                             command::kFast | command::kAllowBusy | command::kTransactionControl;
-constexpr uint32_t kAcl = command::kAclFast | command::kAclTransaction;
+constexpr uint32_t kTransactionAcl = command::kAclFast | command::kAclTransaction;
 
 }  // namespace
 
 void RegisterTransactionCommands(command::CommandTable& table) {
-  table.Register({.name = "multi", .arity = 1, .flags = kFlags, .acl_categories = kAcl,
+  table.Register({.name = "multi", .arity = 1, .flags = kTransactionFlags, .acl_categories = kTransactionAcl,
                   .doc = {"Starts a transaction.", "1.2.0", "transactions", "O(1)"},
                   .handler = Multi});
   table.Register({.name = "exec", .arity = 1,
@@ -70,7 +70,7 @@ void RegisterTransactionCommands(command::CommandTable& table) {
                   .doc = {"Executes all commands in a transaction.", "1.2.0", "transactions",
                           "Depends on commands in the transaction"},
                   .handler = Exec});
-  table.Register({.name = "discard", .arity = 1, .flags = kFlags, .acl_categories = kAcl,
+  table.Register({.name = "discard", .arity = 1, .flags = kTransactionFlags, .acl_categories = kTransactionAcl,
                   .doc = {"Discards a transaction.", "2.0.0", "transactions",
                           "O(N), when N is the number of queued commands"},
                   .handler = Discard});

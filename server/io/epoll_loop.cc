@@ -15,8 +15,6 @@
 namespace runnel::io {
 namespace {
 
-uint64_t Tag(Op op, ConnectionId id) { return OpTag{op, id.slot, id.generation}.Encode(); }
-
 // epoll_wait takes milliseconds; round up so a short sleep is not a busy spin.
 int TimeoutMillis(absl::Duration timeout) {
   if (timeout == absl::InfiniteDuration()) return -1;
@@ -215,7 +213,7 @@ void EpollLoop::Accepted(int fd) {
   Connection& c = *connections_.Find(id);
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.u64 = Tag(Op::kRecv, id);
+  event.data.u64 = OpTag::Of(Op::kRecv, id);
   if (id.slot > OpTag::kMaxSlot || epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
     RUNNEL_LOG_WARNING("Registering client connection: %s", strerror(errno));
     connections_.Release(id);
@@ -311,7 +309,7 @@ void EpollLoop::SyncInterest(ConnectionId id, Connection& c) {
   if (wanted == c.interest) return;
   epoll_event event{};
   event.events = wanted;
-  event.data.u64 = Tag(Op::kRecv, id);
+  event.data.u64 = OpTag::Of(Op::kRecv, id);
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, c.fd, &event) != 0) {
     RUNNEL_LOG_WARNING("epoll_ctl(client): %s", strerror(errno));
     StartClose(id, c, CloseMode::kNow);

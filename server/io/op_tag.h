@@ -14,6 +14,8 @@
 
 #include <cstdint>
 
+#include "server/io/event_loop.h"
+
 namespace runnel::io {
 
 enum class Op : uint8_t {
@@ -42,6 +44,8 @@ struct OpTag {
     return OpTag{static_cast<Op>(bits >> 56), static_cast<uint32_t>(bits >> 32) & kMaxSlot,
                  static_cast<uint32_t>(bits)};
   }
+  // The tag of connection `id`'s operation `op`.
+  static uint64_t Of(Op op, ConnectionId id) { return OpTag{op, id.slot, id.generation}.Encode(); }
 };
 
 }  // namespace runnel::io

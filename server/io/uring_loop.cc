@@ -24,7 +24,6 @@ namespace {
 // The only buffer group of the ring.
 constexpr uint16_t kRecvBufferGroup = 0;
 
-uint64_t Tag(Op op, ConnectionId id) { return OpTag{op, id.slot, id.generation}.Encode(); }
 
 // Multishot recv (IORING_OP_RECV with IORING_RECV_MULTISHOT) arrived in Linux
 // 6.0 and no feature bit announces it; an older kernel would fail every recv.
@@ -448,7 +447,7 @@ void UringLoop::ArmRecv(ConnectionId id, Connection& c) {
   io_uring_prep_recv_multishot(sqe, c.fd, nullptr, 0, 0);
   sqe->flags |= IOSQE_BUFFER_SELECT;
   sqe->buf_group = buffers_->group();
-  io_uring_sqe_set_data64(sqe, Tag(Op::kRecv, id));
+  io_uring_sqe_set_data64(sqe, OpTag::Of(Op::kRecv, id));
   c.recv_armed = true;
 }
 
@@ -465,7 +464,7 @@ void UringLoop::StartSend(ConnectionId id, Connection& c) {
     c.send_msg.msg_iovlen = static_cast<size_t>(n);
     io_uring_prep_sendmsg(sqe, c.fd, &c.send_msg, MSG_NOSIGNAL);
   }
-  io_uring_sqe_set_data64(sqe, Tag(Op::kSend, id));
+  io_uring_sqe_set_data64(sqe, OpTag::Of(Op::kSend, id));
   c.send_in_flight = true;
 }
 
@@ -476,12 +475,12 @@ void UringLoop::PrepCancel(uint64_t target, uint64_t own) {
 }
 
 void UringLoop::CancelRecv(ConnectionId id, Connection& c) {
-  PrepCancel(Tag(Op::kRecv, id), Tag(Op::kCancelRecv, id));
+  PrepCancel(OpTag::Of(Op::kRecv, id), OpTag::Of(Op::kCancelRecv, id));
   c.recv_cancel_in_flight = true;
 }
 
 void UringLoop::CancelSend(ConnectionId id, Connection& c) {
-  PrepCancel(Tag(Op::kSend, id), Tag(Op::kCancelSend, id));
+  PrepCancel(OpTag::Of(Op::kSend, id), OpTag::Of(Op::kCancelSend, id));
   c.send_cancel_in_flight = true;
 }
 
