@@ -3,7 +3,9 @@
 // the size limits.
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -219,6 +221,59 @@ TEST_P(BackpressureTest, ClientThatDoesNotReadIsPausedNotBuffered) {
     ASSERT_EQ(reply->str.size(), payload.size()) << "reply " << i;
   }
   writer.join();
+}
+
+// A client that pipelines a million small commands and never reads a reply:
+// once its unread replies pass the pause threshold the server stops reading
+// it (its sends then block), its memory stays bounded, and everyone else
+// keeps a short latency. Hanging up releases it all.
+TEST_P(BackpressureTest, MillionPipelinedCommandsNeverReadStayBounded) {
+  constexpr int kCommands = 1'000'000;
+  constexpr int kBatch = 10'000;
+  std::string batch;
+  const std::string payload(100, 'e');
+  for (int i = 0; i < kBatch; ++i) batch += RespClient::Encode({"ECHO", payload});
+  auto greedy = Connect();
+  std::atomic<int> sent{0};
+  std::thread writer([&] {
+    // Blocks for good once the server stops reading; ends when the socket is shut.
+    for (int i = 0; i < kCommands; i += kBatch) {
+      greedy->SendRaw(batch);
+      sent += kBatch;
+    }
+  });
+  // Let the server take what it will: at 107 bytes of reply per command it
+  // pauses the client after about 160,000, and the kernel's socket buffers
+  // hold a few MB more of the 125 MB of commands.
+  size_t used = 0;
+  int last_sent = -1;
+  int still = 0;  // checks in a row that saw the writer stuck
+  for (int i = 0; i < 200 && still < 5; ++i) {
+    std::this_thread::sleep_for(100ms);
+    still = sent == last_sent ? still + 1 : 0;
+    last_sent = sent;
+    auto started = std::chrono::steady_clock::now();
+    EXPECT_THAT(Run({"PING"}), IsSimple("PONG"));
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 500ms) << "PING after " << sent << " commands sent";
+    RespValue info = Run({"INFO", "memory"});
+    const size_t pos = info.str.find("used_memory:");
+    ASSERT_NE(pos, std::string::npos);
+    used = std::max<size_t>(used, std::stoul(info.str.substr(pos + 12)));
+  }
+  // 16 MiB of held replies plus the unparsed input the server keeps.
+  EXPECT_LT(used, 48UL * 1024 * 1024);
+  EXPECT_LT(sent.load(), kCommands) << "the server never stopped reading";
+  ASSERT_EQ(shutdown(greedy->fd(), SHUT_RDWR), 0);
+  writer.join();
+  // Closing with replies unread resets the connection: the server notices
+  // even though it is not reading that client, and frees its buffers.
+  greedy.reset();
+  for (int i = 0; i < 100; ++i) {
+    RespValue clients = Run({"INFO", "clients"});
+    if (clients.str.find("connected_clients:1\r\n") != std::string::npos) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_THAT(Run({"INFO", "clients"}).str, ::testing::HasSubstr("connected_clients:1\r\n"));
 }
 
 // `printf 'SET k v\r\nGET k\r\n' | nc`: a client that half-closes after
