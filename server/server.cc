@@ -75,6 +75,7 @@ Server::Server(config::ServerConfig config)
   users_ = std::make_unique<acl::UserTable>(commands_);
   users_->SetDefaultPassword(config_.requirepass);
   applied_requirepass_ = config_.requirepass;
+  ApplyAclPubsubDefault();
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
     databases_[db].set_key_listener(
@@ -93,6 +94,7 @@ Server::~Server() {
 }
 
 absl::Status Server::Start() {
+  RETURN_IF_ERROR(LoadConfigUsers());
   if (!config_.aclfile.empty()) {
     absl::Status loaded = LoadAclFile(nullptr);
     if (!loaded.ok()) {
@@ -300,7 +302,8 @@ void Server::KillClient(Connection& conn, const Connection& caller) {
 }
 
 absl::Status Server::LoadAclFile(Connection* caller) {
-  absl::StatusOr<std::vector<acl::User>> users = acl::ReadAclFile(config_.aclfile, commands_);
+  absl::StatusOr<std::vector<acl::User>> users =
+      acl::ReadAclFile(config_.aclfile, commands_, users_->channel_default());
   if (!users.ok()) return users.status();
   users_->Replace(std::move(*users), [&](const acl::User& gone) {
     for (Connection* conn : ConnectionsById()) {
@@ -322,6 +325,7 @@ void Server::OnConfigChanged() {
     users_->SetDefaultPassword(config_.requirepass);
     applied_requirepass_ = config_.requirepass;
   }
+  ApplyAclPubsubDefault();
   base::SetLogLevel(static_cast<int>(config_.loglevel));
   ApplyAccessTracking();
   // A lowered maxmemory evicts at once, as Redis's updateMaxmemory.

@@ -280,5 +280,16 @@ TEST_P(AclTest, DryRunSaysWhatTheUserWouldBeTold) {
   EXPECT_THAT(Run({"ACL", "DRYRUN", "t", "get"}), IsError("ERR wrong number of arguments for 'get' command"));
 }
 
+// Redis never refuses the no-auth commands (AUTH, HELLO), so a user
+// without them can still switch users.
+TEST_P(AclTest, UserWithoutAuthCommandCanStillSwitchUsers) {
+  Run({"ACL", "SETUSER", "g", "on", "nopass", "+get", "~*"});
+  auto g = LoginAs("g", "x");
+  EXPECT_THAT(g->Run({"AUTH", "default", "x"}), IsSimple("OK"));
+  EXPECT_THAT(g->Run({"AUTH", "g", "x"}), IsSimple("OK"));
+  EXPECT_THAT(g->Run({"HELLO", "2", "AUTH", "default", "x"}), ArrLen(14));
+  EXPECT_THAT(Run({"ACL", "DRYRUN", "g", "auth", "x"}), IsSimple("OK"));
+}
+
 }  // namespace
 }  // namespace runnel::testing
