@@ -11,7 +11,6 @@
 #include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
 #include "engine/stream/stream.h"
-#include "server/acl/acl_file.h"
 #include "server/commands/families.h"
 #include "server/resp/error_text.h"
 
@@ -299,23 +298,6 @@ void Server::KillClient(Connection& conn, const Connection& caller) {
   // no longer counts it.
   pubsub_.RemoveSubscriber(SubscriberOf(conn));
   loop_->Close(conn.id(), io::CloseMode::kNow);
-}
-
-absl::Status Server::LoadAclFile(Connection* caller) {
-  absl::StatusOr<std::vector<acl::User>> users =
-      acl::ReadAclFile(config_.aclfile, commands_, users_->channel_default());
-  if (!users.ok()) return users.status();
-  users_->Replace(std::move(*users), [&](const acl::User& gone) {
-    for (Connection* conn : ConnectionsById()) {
-      if (conn->user != &gone) continue;
-      conn->user = &users_->default_user();
-      conn->authenticated = false;
-      KillClient(*conn, caller != nullptr ? *caller : *conn);
-    }
-  });
-  // The file's `default` wins over requirepass, as in Redis.
-  applied_requirepass_ = config_.requirepass;
-  return absl::OkStatus();
 }
 
 void Server::OnConfigChanged() {

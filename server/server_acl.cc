@@ -1,13 +1,49 @@
-// The Server's side of ACLs that needs connections: the ACL LOG events and
-// closing subscribers whose channels a user lost.
+// The Server's side of ACLs that needs connections or the config: ACL LOAD
+// and the config file's users, the ACL LOG events, and closing subscribers
+// whose channels a user lost.
 #include <algorithm>
+#include <map>
 
 #include "engine/base/strings.h"
+#include "server/acl/acl_file.h"
 #include "server/commands/client_description.h"
 #include "server/config/config_file.h"
 #include "server/server.h"
 
 namespace runnel {
+
+absl::Status Server::LoadAclFile(Connection* caller) {
+  absl::StatusOr<std::vector<acl::User>> users =
+      acl::ReadAclFile(config_.aclfile, commands_, users_->channel_default());
+  if (!users.ok()) return users.status();
+  // The channels each user had, so that a user the file narrows loses its
+  // subscribers to channels it may no longer use, as with ACL SETUSER.
+  struct Channels {
+    bool all;
+    std::vector<std::string> patterns;
+  };
+  std::map<std::string, Channels, std::less<>> before;
+  for (const auto& [name, user] : users_->users()) {
+    before.emplace(name, Channels{user->all_channels(), user->channel_patterns()});
+  }
+  users_->Replace(std::move(*users), [&](const acl::User& gone) {
+    for (Connection* conn : ConnectionsById()) {
+      if (conn->user != &gone) continue;
+      conn->user = &users_->default_user();
+      conn->authenticated = false;
+      KillClient(*conn, caller != nullptr ? *caller : *conn);
+    }
+  });
+  if (caller != nullptr) {  // at start-up nobody is connected yet
+    for (const auto& [name, old] : before) {
+      const acl::User* user = users_->Find(name);
+      if (user != nullptr) DisconnectForbiddenSubscribers(*user, old.all, old.patterns, *caller);
+    }
+  }
+  // The file's `default` wins over requirepass, as in Redis.
+  applied_requirepass_ = config_.requirepass;
+  return absl::OkStatus();
+}
 
 void Server::LogAclEvent(Connection& conn, acl::AclLogEntry::Reason reason, std::string_view object,
                          std::string_view username) {

@@ -291,5 +291,23 @@ TEST_P(AclTest, UserWithoutAuthCommandCanStillSwitchUsers) {
   EXPECT_THAT(Run({"ACL", "DRYRUN", "g", "auth", "x"}), IsSimple("OK"));
 }
 
+// As ACL SETUSER does, a reload that narrows a user's channels closes its
+// subscribers to channels it lost (Redis 7.0 closes every connection of
+// the users in the file; Runnel keeps the others).
+TEST_P(AclTest, LoadThatNarrowsChannelsClosesTheirSubscribers) {
+  const std::string path = data_root() + "/narrow.acl";
+  std::ofstream(path) << "user default on nopass ~* &* +@all\nuser c on nopass ~* resetchannels &ch* +@all\n";
+  StartServer({.args = {"--aclfile", path}});
+  auto sub = Connect();
+  ASSERT_THAT(sub->Run({"AUTH", "c", "x"}), IsSimple("OK"));
+  ASSERT_THAT(sub->Run({"SUBSCRIBE", "ch1"}), ArrLen(3));
+  auto plain = Connect();
+  ASSERT_THAT(plain->Run({"AUTH", "c", "x"}), IsSimple("OK"));
+  std::ofstream(path) << "user default on nopass ~* &* +@all\nuser c on nopass ~* resetchannels &news +@all\n";
+  EXPECT_THAT(Run({"ACL", "LOAD"}), IsSimple("OK"));
+  EXPECT_TRUE(sub->WaitForClose());
+  EXPECT_THAT(plain->Run({"PING"}), IsSimple("PONG"));
+}
+
 }  // namespace
 }  // namespace runnel::testing
