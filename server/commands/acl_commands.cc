@@ -9,12 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "engine/base/logging.h"
 #include "engine/base/strings.h"
 #include "server/acl/acl_file.h"
 #include "server/acl/permission_check.h"
 #include "server/acl/user_table.h"
-#include "absl/time/clock.h"
 #include "server/command/arg_parser.h"
 #include "server/command/command_context.h"
 #include "server/commands/command_info.h"
@@ -218,8 +219,29 @@ void AclDryRun(CommandContext& ctx) {
   }
 }
 
-// ACL LOG [count | RESET]: newest first, Redis 7.0.15's seven fields (7.2
-// added entry-id and the timestamps). A negative count lists nothing.
+// One ACL LOG entry: Redis 7.0.15's seven fields, in its order (7.2 added
+// entry-id and the timestamps).
+void ReplyAclLogEntry(resp::ReplyBuilder& reply, const acl::AclLogEntry& entry, absl::Time now) {
+  reply.Map(7);
+  reply.Bulk("count");
+  reply.Integer(entry.count);
+  reply.Bulk("reason");
+  reply.Bulk(acl::ReasonName(entry.reason));
+  reply.Bulk("context");
+  reply.Bulk(acl::ContextName(entry.context));
+  reply.Bulk("object");
+  reply.Bulk(entry.object);
+  reply.Bulk("username");
+  reply.Bulk(entry.username);
+  reply.Bulk("age-seconds");
+  // Whole milliseconds, as Redis's (now - ctime) / 1000.
+  reply.Double(static_cast<double>(absl::ToInt64Milliseconds(now - entry.created)) / 1000);
+  reply.Bulk("client-info");
+  reply.Bulk(entry.client_info);
+}
+
+// ACL LOG [count | RESET]: the newest `count` entries (10 by default; a
+// negative count lists nothing, as in Redis).
 void AclLog(CommandContext& ctx) {
   if (ctx.argc() > 3) {
     ctx.reply().Error(resp::UnknownSubcommandOrArity(ctx.arg(1), "ACL"));
@@ -242,33 +264,36 @@ void AclLog(CommandContext& ctx) {
   const auto& entries = ctx.server.acl_log().entries();
   const size_t shown = std::min(entries.size(), static_cast<size_t>(count));
   const absl::Time now = absl::Now();
-  resp::ReplyBuilder& reply = ctx.reply();
-  reply.Array(shown);
-  for (size_t i = 0; i < shown; ++i) {
-    const acl::AclLogEntry& entry = entries[i];
-    reply.Map(7);
-    reply.Bulk("count");
-    reply.Integer(entry.count);
-    reply.Bulk("reason");
-    reply.Bulk(acl::ReasonName(entry.reason));
-    reply.Bulk("context");
-    reply.Bulk(acl::ContextName(entry.context));
-    reply.Bulk("object");
-    reply.Bulk(entry.object);
-    reply.Bulk("username");
-    reply.Bulk(entry.username);
-    reply.Bulk("age-seconds");
-    // Milliseconds, as Redis's (now - ctime) / 1000.
-    reply.Double(static_cast<double>(absl::ToInt64Milliseconds(now - entry.created)) / 1000);
-    reply.Bulk("client-info");
-    reply.Bulk(entry.client_info);
-  }
+  ctx.reply().Array(shown);
+  for (size_t i = 0; i < shown; ++i) ReplyAclLogEntry(ctx.reply(), entries[i], now);
 }
 
-// ACL GENPASS [bits]: `bits` of randomness from the kernel's CSPRNG
-// (getrandom), as hex: 256 bits, 64 characters, by default.
+// Redis's limit on ACL GENPASS's bits.
+constexpr int64_t kMaxGenPassBits = 4096;
+
+// `chars` hex digits (4 bits each) from the kernel's CSPRNG (getrandom,
+// which blocks only until the pool is first initialised at boot).
+absl::StatusOr<std::string> RandomHex(size_t chars) {
+  unsigned char random[kMaxGenPassBits / 8];
+  const size_t bytes = (chars + 1) / 2;
+  if (bytes > sizeof(random)) return absl::InvalidArgumentError("too many random bytes");
+  for (size_t done = 0; done < bytes;) {
+    ssize_t n = ::getrandom(random + done, bytes - done, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return absl::InternalError("cannot read random bytes");
+    done += static_cast<size_t>(n);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(chars, '0');
+  for (size_t i = 0; i < chars; ++i) {
+    const unsigned char byte = random[i / 2];
+    hex[i] = kHex[i % 2 == 0 ? byte >> 4 : byte & 0xf];
+  }
+  return hex;
+}
+
+// ACL GENPASS [bits]: 256 bits (64 hex characters) by default.
 void AclGenPass(CommandContext& ctx) {
-  constexpr int64_t kMaxBits = 4096;  // Redis's limit
   if (ctx.argc() > 3) {
     ctx.reply().Error(resp::UnknownSubcommandOrArity(ctx.arg(1), "ACL"));
     return;
@@ -282,31 +307,18 @@ void AclGenPass(CommandContext& ctx) {
     }
     bits = *parsed;
   }
-  if (bits <= 0 || bits > kMaxBits) {
+  if (bits <= 0 || bits > kMaxGenPassBits) {
     ctx.reply().Error(
         "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to "
         "4096");
     return;
   }
-  const size_t chars = static_cast<size_t>(bits + 3) / 4;  // one hex digit holds 4 bits
-  unsigned char random[kMaxBits / 8];
-  const size_t bytes = (chars + 1) / 2;
-  for (size_t done = 0; done < bytes;) {
-    ssize_t n = ::getrandom(random + done, bytes - done, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ctx.reply().Error("ERR cannot read random bytes for ACL GENPASS");
-      return;
-    }
-    done += static_cast<size_t>(n);
+  absl::StatusOr<std::string> password = RandomHex(static_cast<size_t>(bits + 3) / 4);
+  if (!password.ok()) {
+    ctx.reply().Error(base::StrCat("ERR ", base::ToStd(password.status().message())));
+    return;
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string password(chars, '0');
-  for (size_t i = 0; i < chars; ++i) {
-    const unsigned char byte = random[i / 2];
-    password[i] = kHex[i % 2 == 0 ? byte >> 4 : byte & 0xf];
-  }
-  ctx.reply().Bulk(password);
+  ctx.reply().Bulk(*password);
 }
 
 void AclHelp(CommandContext& ctx) {
