@@ -11,7 +11,6 @@
 #include "engine/base/logging.h"
 #include "engine/base/status_macros.h"
 #include "engine/stream/stream.h"
-#include "server/acl/acl_file.h"
 #include "server/commands/families.h"
 #include "server/resp/error_text.h"
 
@@ -75,6 +74,7 @@ Server::Server(config::ServerConfig config)
   users_ = std::make_unique<acl::UserTable>(commands_);
   users_->SetDefaultPassword(config_.requirepass);
   applied_requirepass_ = config_.requirepass;
+  ApplyAclPubsubDefault();
   databases_.resize(static_cast<size_t>(config_.databases));
   for (int db = 0; db < database_count(); ++db) {
     databases_[db].set_key_listener(
@@ -93,6 +93,7 @@ Server::~Server() {
 }
 
 absl::Status Server::Start() {
+  RETURN_IF_ERROR(LoadConfigUsers());
   if (!config_.aclfile.empty()) {
     absl::Status loaded = LoadAclFile(nullptr);
     if (!loaded.ok()) {
@@ -299,22 +300,6 @@ void Server::KillClient(Connection& conn, const Connection& caller) {
   loop_->Close(conn.id(), io::CloseMode::kNow);
 }
 
-absl::Status Server::LoadAclFile(Connection* caller) {
-  absl::StatusOr<std::vector<acl::User>> users = acl::ReadAclFile(config_.aclfile, commands_);
-  if (!users.ok()) return users.status();
-  users_->Replace(std::move(*users), [&](const acl::User& gone) {
-    for (Connection* conn : ConnectionsById()) {
-      if (conn->user != &gone) continue;
-      conn->user = &users_->default_user();
-      conn->authenticated = false;
-      KillClient(*conn, caller != nullptr ? *caller : *conn);
-    }
-  });
-  // The file's `default` wins over requirepass, as in Redis.
-  applied_requirepass_ = config_.requirepass;
-  return absl::OkStatus();
-}
-
 void Server::OnConfigChanged() {
   // CONFIG SET requirepass rewrites `default`'s passwords, as Redis's
   // updateRequirePass; other changes leave ACL SETUSER default's alone.
@@ -322,6 +307,7 @@ void Server::OnConfigChanged() {
     users_->SetDefaultPassword(config_.requirepass);
     applied_requirepass_ = config_.requirepass;
   }
+  ApplyAclPubsubDefault();
   base::SetLogLevel(static_cast<int>(config_.loglevel));
   ApplyAccessTracking();
   // A lowered maxmemory evicts at once, as Redis's updateMaxmemory.

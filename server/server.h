@@ -27,6 +27,7 @@
 #include "engine/keyspace/evictor.h"
 #include "engine/keyspace/keyspace.h"
 #include "engine/pubsub/pubsub.h"
+#include "server/acl/acl_log.h"
 #include "server/acl/user_table.h"
 #include "server/blocking/blocked_keys.h"
 #include "server/command/command_table.h"
@@ -88,6 +89,18 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // nothing. Connections of users that are gone are closed (`caller` after
   // its reply). The error is Redis's text without "ERR ".
   absl::Status LoadAclFile(Connection* caller);
+  // ACL LOG: security events, see server_acl.cc.
+  acl::AclLog& acl_log() { return acl_log_; }
+  // Records a refused command, key or channel, or a failed login, for
+  // `conn` now (context multi inside MULTI or EXEC). `username` is the
+  // connection's user, or for kAuth the name that failed.
+  void LogAclEvent(Connection& conn, acl::AclLogEntry::Reason reason, std::string_view object,
+                   std::string_view username);
+  // After ACL SETUSER narrowed `user`'s channels (from `old_all` /
+  // `old_patterns`): closes its connections subscribed to a channel or
+  // pattern it may no longer use, as Redis 7.0's ACLKillPubsubClientsIfNeeded.
+  void DisconnectForbiddenSubscribers(const acl::User& user, bool old_all,
+                                      const std::vector<std::string>& old_patterns, const Connection& caller);
   // Whether a new connection starts authenticated: `default` is on and
   // nopass (no requirepass), as Redis's authRequired.
   bool DefaultUserOpens() const {
@@ -221,9 +234,16 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   // Drops a client sending HTTP ("POST", "Host:"); returns whether it did.
   bool RefuseHttp(Connection& conn, std::string_view name);
   // The NOPERM error when `conn`'s user may not run `command` with `args`
-  // (a command outside its rules, a key outside its patterns); empty if it may.
-  std::string AclDenial(const Connection& conn, const command::ResolvedCommand& command,
-                        std::span<const std::string_view> args) const;
+  // (a command outside its rules, a key or channel outside its patterns),
+  // after logging the refusal in ACL LOG; empty if it may.
+  std::string AclDenial(Connection& conn, const command::ResolvedCommand& command,
+                        std::span<const std::string_view> args);
+  // Whether `conn` holds a channel, pattern or shard channel its user may
+  // no longer use.
+  bool SubscribedToForbidden(const Connection& conn) const;
+  void ApplyAclPubsubDefault();
+  // The config file's `user` lines (after the whole file was read).
+  absl::Status LoadConfigUsers();
   void Call(Connection& conn, const command::ResolvedCommand& command,
             std::span<const std::string_view> args);
 
@@ -232,6 +252,7 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   command::CommandTable commands_;
   // Built once the table is complete (a user's permissions index it).
   std::unique_ptr<acl::UserTable> users_;
+  acl::AclLog acl_log_;
   std::string applied_requirepass_;  // what `default` mirrors; see OnConfigChanged
   std::vector<keyspace::Keyspace> databases_;
   info::ServerStats stats_;

@@ -95,16 +95,27 @@ bool Server::RefuseHttp(Connection& conn, std::string_view name) {
   return true;
 }
 
-std::string Server::AclDenial(const Connection& conn, const command::ResolvedCommand& command,
-                              std::span<const std::string_view> args) const {
-  // Redis 7.0.15's texts (7.2 reworded both).
-  switch (acl::CheckPermission(*conn.user, command, args).kind) {
+std::string Server::AclDenial(Connection& conn, const command::ResolvedCommand& command,
+                              std::span<const std::string_view> args) {
+  const acl::Denial denial = acl::CheckPermission(*conn.user, command, args);
+  if (denial.kind == acl::Denial::Kind::kNone) return {};
+  // ACL LOG's client-info shows the refused command as cmd=, as Redis sets
+  // lastcmd before its ACL check.
+  conn.last_command = command.full_name;
+  // Redis 7.0.15's texts (7.2 reworded them).
+  using Reason = acl::AclLogEntry::Reason;
+  switch (denial.kind) {
     case acl::Denial::Kind::kNone:
-      return {};
+      break;
     case acl::Denial::Kind::kCommand:
+      LogAclEvent(conn, Reason::kCommand, command.full_name, conn.user->name());
       return base::StrCat("NOPERM this user has no permissions to run the '", command.full_name, "' command");
     case acl::Denial::Kind::kKey:
+      LogAclEvent(conn, Reason::kKey, denial.object, conn.user->name());
       return "NOPERM this user has no permissions to access one of the keys used as arguments";
+    case acl::Denial::Kind::kChannel:
+      LogAclEvent(conn, Reason::kChannel, denial.object, conn.user->name());
+      return "NOPERM this user has no permissions to access one of the channels used as arguments";
   }
   return {};
 }

@@ -49,6 +49,18 @@ class SubscriptionRegistry {
   // registry next changes.
   const Subscribers* Find(std::string_view name) const;
 
+  // Whether `pred(name)` holds for one of the names `subscriber` holds
+  // (stops at the first). `pred` must not change the registry.
+  template <typename Pred>
+  bool AnyNameOf(SubscriberId subscriber, Pred&& pred) const {
+    auto it = by_subscriber_.find(subscriber);
+    if (it == by_subscriber_.end()) return false;
+    for (const auto& name : it->second) {
+      if (pred(std::string_view(name))) return true;
+    }
+    return false;
+  }
+
   // Calls fn(name, subscribers) for every active name. `fn` must not change
   // the registry.
   template <typename Fn>

@@ -32,8 +32,9 @@ std::vector<std::string_view> SplitWords(std::string_view line) {
 // appended to `errors`: an unknown command names its rule; any other error
 // only the first (later rules may depend on it), as Redis does.
 std::optional<User> ParseUserLine(std::span<const std::string_view> words, std::string_view where,
-                                  const command::CommandTable& table, std::string& errors) {
-  User user(std::string(words[0]), table.resolved_count());
+                                  const command::CommandTable& table, ChannelDefault channels,
+                                  std::string& errors) {
+  User user(std::string(words[0]), table.resolved_count(), channels);
   bool ok = true, reported = false;
   for (std::string_view rule : words.subspan(1)) {
     absl::Status status = user.ApplyRule(rule, table);
@@ -53,7 +54,8 @@ std::optional<User> ParseUserLine(std::span<const std::string_view> words, std::
 
 }  // namespace
 
-absl::StatusOr<std::vector<User>> ReadAclFile(const std::string& path, const command::CommandTable& table) {
+absl::StatusOr<std::vector<User>> ReadAclFile(const std::string& path, const command::CommandTable& table,
+                                              ChannelDefault channels) {
   std::ifstream in(path);
   if (!in) {
     return absl::NotFoundError(
@@ -75,7 +77,7 @@ absl::StatusOr<std::vector<User>> ReadAclFile(const std::string& path, const com
       base::StrAppend(&errors, "WARNING: Duplicate user '", words[1], "' found on line ", number, ". ");
       continue;
     }
-    std::optional<User> user = ParseUserLine(std::span(words).subspan(1), where, table, errors);
+    std::optional<User> user = ParseUserLine(std::span(words).subspan(1), where, table, channels, errors);
     if (user) users.push_back(std::move(*user));
   }
   if (!errors.empty()) {

@@ -17,8 +17,10 @@ namespace runnel::acl {
 // `default` line gives `default` its initial rules). On failure the message
 // is Redis's text without "ERR ": every error found, each naming
 // "<path>:<line>", then "WARNING: ACL errors detected, no change to the
-// previously active ACL rules was performed".
-absl::StatusOr<std::vector<User>> ReadAclFile(const std::string& path, const command::CommandTable& table);
+// previously active ACL rules was performed". A line's user starts with the
+// channels `channels` gives (acl-pubsub-default).
+absl::StatusOr<std::vector<User>> ReadAclFile(const std::string& path, const command::CommandTable& table,
+                                              ChannelDefault channels = ChannelDefault::kResetChannels);
 
 // Writes `lines` (ACL LIST's, without the trailing newlines) to `path`
 // through a temporary file renamed over it, so a crash leaves the old file

@@ -40,7 +40,11 @@ std::string JoinPatterns(char sigil, bool all, const std::vector<std::string>& p
 
 }  // namespace
 
-User::User(std::string name, size_t command_count) : name_(std::move(name)), commands_(command_count) {}
+User::User(std::string name, size_t command_count, ChannelDefault channels)
+    : name_(std::move(name)),
+      commands_(command_count),
+      all_channels_(channels == ChannelDefault::kAllChannels),
+      channel_default_(channels) {}
 
 bool User::CheckPassword(std::string_view password) const {
   if (!enabled_) return false;
@@ -53,6 +57,13 @@ bool User::CanAccessKey(std::string_view key) const {
   if (all_keys_) return true;
   return std::any_of(key_patterns_.begin(), key_patterns_.end(),
                      [&](const std::string& pattern) { return pubsub::GlobMatch(pattern, key); });
+}
+
+bool User::CanAccessChannel(std::string_view channel, ChannelUse use) const {
+  if (all_channels_) return true;
+  return std::any_of(channel_patterns_.begin(), channel_patterns_.end(), [&](const std::string& pattern) {
+    return use == ChannelUse::kPattern ? pattern == channel : pubsub::GlobMatch(pattern, channel);
+  });
 }
 
 absl::Status User::ApplyPasswordRule(std::string_view rule) {
@@ -96,7 +107,7 @@ void User::Reset(const command::CommandTable& table) {
   commands_ = CommandPermissions(table.resolved_count());
   all_keys_ = false;
   key_patterns_.clear();
-  all_channels_ = false;
+  all_channels_ = channel_default_ == ChannelDefault::kAllChannels;
   channel_patterns_.clear();
 }
 
@@ -139,7 +150,7 @@ absl::Status User::ApplyRule(std::string_view rule, const command::CommandTable&
   return status;
 }
 
-void User::UpdateUnrestricted() { unrestricted_ = commands_.everything() && all_keys_; }
+void User::UpdateUnrestricted() { unrestricted_ = commands_.everything() && all_keys_ && all_channels_; }
 
 std::vector<std::string_view> User::Flags() const {
   std::vector<std::string_view> flags = {enabled_ ? "on" : "off"};

@@ -3,7 +3,6 @@
 // touch and the channel patterns it may use — and the rules (Redis's ACL
 // SETUSER words) that change them.
 //
-// Channels are stored and described but not enforced (docs/security.md).
 // Value type, owned by the UserTable; connections point at it, so the table
 // keeps each User at a stable address. Not thread-safe.
 #pragma once
@@ -18,11 +17,15 @@
 
 namespace runnel::acl {
 
+// acl-pubsub-default: the channels a new (or `reset`) user starts with.
+// Redis 7.0's default is kResetChannels (none).
+enum class ChannelDefault : uint8_t { kResetChannels, kAllChannels };
+
 class User {
  public:
   // A new user as ACL SETUSER creates it: off, no password, no keys, no
-  // channels, no commands.
-  User(std::string name, size_t command_count);
+  // commands, and the channels `channels` says.
+  User(std::string name, size_t command_count, ChannelDefault channels = ChannelDefault::kResetChannels);
 
   // Applies one rule (on, off, >pass, <pass, #hash, !hash, nopass,
   // resetpass, +cmd, -cmd, +@cat, -@cat, allcommands, nocommands, ~pattern,
@@ -39,11 +42,20 @@ class User {
   // disabled user opens to nothing.
   bool CheckPassword(std::string_view password) const;
 
-  // True when the user may run every command on every key: the dispatcher's
+  // True when the user may run every command on every key and channel: the dispatcher's
   // one-branch fast path, kept up to date by ApplyRule.
   bool unrestricted() const { return unrestricted_; }
   bool CanRun(const command::ResolvedCommand& command) const { return commands_.allowed(command); }
   bool CanAccessKey(std::string_view key) const;
+  // Redis's ACLCheckChannelAgainstList: a channel matches a pattern as a
+  // glob; a PSUBSCRIBE pattern (`is_pattern`) must equal a permitted
+  // pattern literally, so "ch*" does not open "c*".
+  enum class ChannelUse : uint8_t { kChannel, kPattern };
+  bool CanAccessChannel(std::string_view channel, ChannelUse use) const;
+  bool all_channels() const { return all_channels_; }
+  const std::vector<std::string>& channel_patterns() const { return channel_patterns_; }
+  // What `reset` gives channels (acl-pubsub-default when the rules apply).
+  void set_channel_default(ChannelDefault channels) { channel_default_ = channels; }
 
   // ACL GETUSER's fields and ACL LIST's line, as Redis 7.0 prints them.
   std::vector<std::string_view> Flags() const;  // "on"/"off", "nopass"
@@ -69,6 +81,7 @@ class User {
   bool all_channels_ = false;
   std::vector<std::string> channel_patterns_;
   bool unrestricted_ = false;
+  ChannelDefault channel_default_ = ChannelDefault::kResetChannels;
 };
 
 }  // namespace runnel::acl

@@ -63,9 +63,10 @@ const User* UserTable::Authenticate(std::string_view name, std::string_view pass
 
 absl::Status UserTable::SetUser(std::string_view name, std::span<const std::string_view> rules) {
   const User* existing = Find(name);
-  User updated = existing != nullptr ? *existing : User(std::string(name), table_.resolved_count());
-  // A new user starts with no channels: Redis 7.0's acl-pubsub-default is
-  // resetchannels, which is User's initial state.
+  User updated =
+      existing != nullptr ? *existing : User(std::string(name), table_.resolved_count(), channel_default_);
+  // `reset` among the rules follows acl-pubsub-default as it is now.
+  updated.set_channel_default(channel_default_);
   for (std::string_view rule : rules) {
     absl::Status status = updated.ApplyRule(rule, table_);
     if (!status.ok()) {
@@ -81,6 +82,16 @@ absl::Status UserTable::SetUser(std::string_view name, std::span<const std::stri
     *it->second = std::move(updated);
   }
   return absl::OkStatus();
+}
+
+void UserTable::Put(User user) {
+  auto it = users_.find(user.name());
+  if (it == users_.end()) {
+    std::string name = user.name();
+    users_.emplace(std::move(name), std::make_unique<User>(std::move(user)));
+  } else {
+    *it->second = std::move(user);
+  }
 }
 
 void UserTable::SetDefaultPassword(std::string_view password) {

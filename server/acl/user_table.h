@@ -35,9 +35,15 @@ class UserTable {
   // to a copy, which replaces the user only if every rule applied. On
   // failure the status message is Redis's full error text.
   absl::Status SetUser(std::string_view name, std::span<const std::string_view> rules);
+  // Adds `user`, or replaces the user of that name in place (connections
+  // keep their pointer): the config file's `user` lines.
+  void Put(User user);
   // Mirrors requirepass onto `default`: a password replaces all of its
   // passwords; an empty one makes it nopass (Redis's updateRequirePass).
   void SetDefaultPassword(std::string_view password);
+  // acl-pubsub-default: the channels of users SetUser creates or resets.
+  void set_channel_default(ChannelDefault channels) { channel_default_ = channels; }
+  ChannelDefault channel_default() const { return channel_default_; }
   // Removes `name` (never `default`); false when there was no such user.
   bool Delete(std::string_view name);
   // ACL LOAD: the users become exactly `users`. A user that stays keeps its
@@ -54,6 +60,7 @@ class UserTable {
   const command::CommandTable& table_;
   std::map<std::string, std::unique_ptr<User>, std::less<>> users_;
   User* default_user_ = nullptr;
+  ChannelDefault channel_default_ = ChannelDefault::kResetChannels;
 };
 
 }  // namespace runnel::acl

@@ -1,18 +1,27 @@
 // ACL family: SETUSER, GETUSER, DELUSER, USERS, LIST, WHOAMI, CAT, HELP,
-// LOAD, SAVE, DRYRUN — the users of server/acl/ as Redis 7.0 shows and
-// edits them. LOG and GENPASS are not built yet (TODO(#9)).
+// LOAD, SAVE, DRYRUN, LOG, GENPASS — the users of server/acl/ as Redis 7.0
+// shows and edits them.
+#include <sys/random.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "engine/base/logging.h"
 #include "engine/base/strings.h"
 #include "server/acl/acl_file.h"
 #include "server/acl/permission_check.h"
 #include "server/acl/user_table.h"
+#include "server/command/arg_parser.h"
 #include "server/command/command_context.h"
 #include "server/commands/command_info.h"
 #include "server/commands/families.h"
 #include "server/commands/help_reply.h"
+#include "server/resp/error_text.h"
 #include "server/connection.h"
 #include "server/server.h"
 
@@ -22,11 +31,20 @@ namespace {
 using command::CommandContext;
 using command::CommandSpec;
 
+// A user whose channels shrink loses its subscribers to channels it may no
+// longer use (Redis 7.0); the caller among them gets its reply first.
 void AclSetUser(CommandContext& ctx) {
+  const acl::User* before = ctx.server.users().Find(ctx.arg(2));
+  const bool old_all = before != nullptr && before->all_channels();
+  std::vector<std::string> old_patterns;
+  if (before != nullptr) old_patterns = before->channel_patterns();
   absl::Status status = ctx.server.users().SetUser(ctx.arg(2), ctx.args.subspan(3));
   if (!status.ok()) {
     ctx.reply().Error(base::ToStd(status.message()));
     return;
+  }
+  if (before != nullptr) {
+    ctx.server.DisconnectForbiddenSubscribers(*before, old_all, old_patterns, ctx.conn);
   }
   ctx.reply().Ok();
 }
@@ -192,9 +210,115 @@ void AclDryRun(CommandContext& ctx) {
                                     "' command"));
       return;
     case acl::Denial::Kind::kKey:
-      ctx.reply().Bulk(base::StrCat("This user has no permissions to access the '", denial.key, "' key"));
+      ctx.reply().Bulk(base::StrCat("This user has no permissions to access the '", denial.object, "' key"));
+      return;
+    case acl::Denial::Kind::kChannel:
+      ctx.reply().Bulk(
+          base::StrCat("This user has no permissions to access the '", denial.object, "' channel"));
       return;
   }
+}
+
+// One ACL LOG entry: Redis 7.0.15's seven fields, in its order (7.2 added
+// entry-id and the timestamps).
+void ReplyAclLogEntry(resp::ReplyBuilder& reply, const acl::AclLogEntry& entry, absl::Time now) {
+  reply.Map(7);
+  reply.Bulk("count");
+  reply.Integer(entry.count);
+  reply.Bulk("reason");
+  reply.Bulk(acl::ReasonName(entry.reason));
+  reply.Bulk("context");
+  reply.Bulk(acl::ContextName(entry.context));
+  reply.Bulk("object");
+  reply.Bulk(entry.object);
+  reply.Bulk("username");
+  reply.Bulk(entry.username);
+  reply.Bulk("age-seconds");
+  // Whole milliseconds, as Redis's (now - ctime) / 1000.
+  reply.Double(static_cast<double>(absl::ToInt64Milliseconds(now - entry.created)) / 1000);
+  reply.Bulk("client-info");
+  reply.Bulk(entry.client_info);
+}
+
+// ACL LOG [count | RESET]: the newest `count` entries (10 by default; a
+// negative count lists nothing, as in Redis).
+void AclLog(CommandContext& ctx) {
+  if (ctx.argc() > 3) {
+    ctx.reply().Error(resp::UnknownSubcommandOrArity(ctx.arg(1), "ACL"));
+    return;
+  }
+  int64_t count = 10;
+  if (ctx.argc() == 3) {
+    if (base::EqualsIgnoreCase(ctx.arg(2), "reset")) {
+      ctx.server.acl_log().Reset();
+      ctx.reply().Ok();
+      return;
+    }
+    std::optional<int64_t> parsed = command::ParseInt64(ctx.arg(2));
+    if (!parsed) {
+      ctx.reply().Error(resp::kNotInteger);
+      return;
+    }
+    count = std::max<int64_t>(*parsed, 0);
+  }
+  const auto& entries = ctx.server.acl_log().entries();
+  const size_t shown = std::min(entries.size(), static_cast<size_t>(count));
+  const absl::Time now = absl::Now();
+  ctx.reply().Array(shown);
+  for (size_t i = 0; i < shown; ++i) ReplyAclLogEntry(ctx.reply(), entries[i], now);
+}
+
+// Redis's limit on ACL GENPASS's bits.
+constexpr int64_t kMaxGenPassBits = 4096;
+
+// `chars` hex digits (4 bits each) from the kernel's CSPRNG (getrandom,
+// which blocks only until the pool is first initialised at boot).
+absl::StatusOr<std::string> RandomHex(size_t chars) {
+  unsigned char random[kMaxGenPassBits / 8];
+  const size_t bytes = (chars + 1) / 2;
+  if (bytes > sizeof(random)) return absl::InvalidArgumentError("too many random bytes");
+  for (size_t done = 0; done < bytes;) {
+    ssize_t n = ::getrandom(random + done, bytes - done, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return absl::InternalError("cannot read random bytes");
+    done += static_cast<size_t>(n);
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(chars, '0');
+  for (size_t i = 0; i < chars; ++i) {
+    const unsigned char byte = random[i / 2];
+    hex[i] = kHex[i % 2 == 0 ? byte >> 4 : byte & 0xf];
+  }
+  return hex;
+}
+
+// ACL GENPASS [bits]: 256 bits (64 hex characters) by default.
+void AclGenPass(CommandContext& ctx) {
+  if (ctx.argc() > 3) {
+    ctx.reply().Error(resp::UnknownSubcommandOrArity(ctx.arg(1), "ACL"));
+    return;
+  }
+  int64_t bits = 256;
+  if (ctx.argc() == 3) {
+    std::optional<int64_t> parsed = command::ParseInt64(ctx.arg(2));
+    if (!parsed) {
+      ctx.reply().Error(resp::kNotInteger);
+      return;
+    }
+    bits = *parsed;
+  }
+  if (bits <= 0 || bits > kMaxGenPassBits) {
+    ctx.reply().Error(
+        "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to "
+        "4096");
+    return;
+  }
+  absl::StatusOr<std::string> password = RandomHex(static_cast<size_t>(bits + 3) / 4);
+  if (!password.ok()) {
+    ctx.reply().Error(base::StrCat("ERR ", base::ToStd(password.status().message())));
+    return;
+  }
+  ctx.reply().Bulk(*password);
 }
 
 void AclHelp(CommandContext& ctx) {
@@ -203,8 +327,11 @@ void AclHelp(CommandContext& ctx) {
              "    when no category is specified.", "DELUSER <username> [<username> ...]",
              "    Delete a list of users.", "DRYRUN <username> <command> [<arg> ...]",
              "    Returns whether the user can execute the given command without executing the command.",
-             "GETUSER <username>", "    Get the user's details.", "LIST",
+             "GETUSER <username>", "    Get the user's details.", "GENPASS [<bits>]",
+             "    Generate a secure 256-bit user password. The optional `bits` argument can",
+             "    be used to specify a different size.", "LIST",
              "    Show users details in config file format.", "LOAD", "    Reload users from the ACL file.",
+             "LOG [<count> | RESET]", "    Show the ACL log entries.",
              "SAVE", "    Save the current config to the ACL file.",
              "SETUSER <username> <attribute> [<attribute> ...]",
              "    Create or modify a user with the specified attributes.", "USERS",
@@ -231,11 +358,14 @@ void RegisterAclCommands(command::CommandTable& table) {
            Sub("deluser", -3, kAdminFlags, "Deletes ACL users, and terminates their connections.", AclDelUser),
            Sub("dryrun", -4, kAdminFlags, "Simulates the execution of a command by a user, without executing the command.",
                AclDryRun),
+           Sub("genpass", -2, kInfoFlags, "Generates a pseudorandom, secure password that can be used to identify ACL users.",
+               AclGenPass),
            Sub("getuser", 3, kAdminFlags, "Lists the ACL rules of a user.", AclGetUser),
            Sub("help", 2, command::kLoading | command::kStale, "Returns helpful text about the different subcommands.",
                AclHelp),
            Sub("list", 2, kAdminFlags, "Dumps the effective rules in ACL file format.", AclList),
            Sub("load", 2, kAdminFlags, "Reloads the rules from the configured ACL file.", AclLoad),
+           Sub("log", -2, kAdminFlags, "Lists recent security events generated due to ACL rules.", AclLog),
            Sub("save", 2, kAdminFlags, "Saves the effective ACL rules in the configured ACL file.", AclSave),
            Sub("setuser", -3, kAdminFlags, "Creates and modifies an ACL user and its rules.", AclSetUser),
            Sub("users", 2, kAdminFlags, "Lists all ACL users.", AclUsers),

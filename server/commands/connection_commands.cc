@@ -46,9 +46,16 @@ void Quit(CommandContext& ctx) {
 
 // Logs `conn` in as `user` if `password` opens it (Redis's
 // ACLAuthenticateUser); false leaves the connection as it was.
-bool Authenticate(Server& server, Connection& conn, std::string_view user, std::string_view password) {
+// A failure is an ACL LOG event whose object is the command's name as sent
+// ("auth", "HELLO"), as Redis logs argv[0].
+bool Authenticate(CommandContext& ctx, std::string_view user, std::string_view password) {
+  Server& server = ctx.server;
+  Connection& conn = ctx.conn;
   const acl::User* found = server.users().Authenticate(user, password);
-  if (found == nullptr) return false;
+  if (found == nullptr) {
+    server.LogAclEvent(conn, acl::AclLogEntry::Reason::kAuth, ctx.arg(0), user);
+    return false;
+  }
   conn.user = found;
   conn.authenticated = true;
   server.OnConfigChanged();  // lifts the unauthenticated parser limits
@@ -72,7 +79,7 @@ void Auth(CommandContext& ctx) {
   } else {
     user = ctx.arg(1);
   }
-  if (!Authenticate(ctx.server, ctx.conn, user, password)) {
+  if (!Authenticate(ctx, user, password)) {
     ctx.reply().Error(resp::kWrongPass);
     return;
   }
@@ -118,7 +125,7 @@ void Hello(CommandContext& ctx) {
     }
   }
   if (has_auth) {
-    if (!Authenticate(ctx.server, ctx.conn, user, password)) {
+    if (!Authenticate(ctx, user, password)) {
       ctx.reply().Error(resp::kWrongPass);
       return;
     }

@@ -159,6 +159,8 @@ std::string QuoteIfNeeded(std::string_view s) {
 
 // ---- Applying text ---------------------------------------------------------
 
+}  // namespace
+
 std::string FatalError(std::string_view origin, int line_number, std::string_view line,
                        std::string_view reason) {
   return base::StrCat("\n*** FATAL CONFIG FILE ERROR (Runnel) ***\n",
@@ -166,6 +168,8 @@ std::string FatalError(std::string_view origin, int line_number, std::string_vie
                       origin.empty() ? "" : base::StrCat(" (", origin, ")"), "\n", ">>> '", line,
                       "'\n", reason);
 }
+
+namespace {
 
 // The whole file, or the errno that stopped reading it.
 int ReadWholeFile(const std::string& path, std::string& content) {
@@ -227,6 +231,21 @@ absl::Status ApplyText(const ConfigSchema& schema, std::string_view text, std::s
     if (option == nullptr && name == "include" && words->size() == 2) {
       if (depth >= kMaxIncludeDepth) return fail("Too many nested include directives");
       RETURN_IF_ERROR(ApplyInclude(schema, (*words)[1], config, depth + 1));
+      continue;
+    }
+    if (option == nullptr && name == "user" && words->size() >= 2) {
+      // Checked against the command table at start-up (Server::Start), as
+      // Redis applies these after loading; names must be unique here.
+      for (const ConfigUser& user : config.config_users) {
+        if (user.words[0] == (*words)[1]) {
+          return fail(base::StrCat("Error in user declaration '", (*words)[1],
+                                   "': Duplicate user found. A user can only be defined once in config files"));
+        }
+      }
+      config.config_users.push_back({.words = std::vector<std::string>(words->begin() + 1, words->end()),
+                                     .origin = std::string(origin),
+                                     .line_number = line_number,
+                                     .line = std::string(line)});
       continue;
     }
     if (option == nullptr) return fail(kBadDirective);

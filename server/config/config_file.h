@@ -22,6 +22,11 @@
 
 namespace runnel::config {
 
+// redis-server's "FATAL CONFIG FILE ERROR" text for `line` (number
+// `line_number` of `origin`, which may be empty) failing for `reason`.
+std::string FatalError(std::string_view origin, int line_number, std::string_view line,
+                       std::string_view reason);
+
 // Splits one line into words as Redis's sdssplitargs does; error on unbalanced quotes.
 absl::StatusOr<std::vector<std::string>> SplitConfigLine(std::string_view line);
 

@@ -192,6 +192,7 @@ Field OutputBufferLimitsField() {
 static_assert(static_cast<int>(io::IoBackend::kEpoll) == 1, "io-backend enum_values order");
 static_assert(static_cast<int>(LogLevel::kNothing) == 4, "loglevel enum_values order");
 static_assert(static_cast<int>(AppendFsync::kNo) == 2, "appendfsync enum_values order");
+static_assert(static_cast<int>(AclPubsubDefault::kResetChannels) == 1, "acl-pubsub-default enum_values order");
 static_assert(static_cast<int>(keyspace::EvictionPolicy::kNoEviction) == 7,
               "maxmemory-policy enum_values order");
 
@@ -232,6 +233,9 @@ std::vector<OptionDef> BuildTable() {
       Sensitive(Plain(kString, "requirepass", kMutable, Bind<&ServerConfig::requirepass>())),
       Plain(kBool, "protected-mode", kMutable, Bind<&ServerConfig::protected_mode>()),
       Plain(kString, "aclfile", kImmutable, Bind<&ServerConfig::aclfile>()),
+      Integer("acllog-max-len", kMutable, 0, INT64_MAX, Bind<&ServerConfig::acllog_max_len>()),
+      Enum("acl-pubsub-default", kMutable, {"allchannels", "resetchannels"},
+           Bind<&ServerConfig::acl_pubsub_default>()),
       // Memory limit and eviction.
       Memory("maxmemory", kMutable, 0, INT64_MAX, Bind<&ServerConfig::maxmemory>()),
       Enum("maxmemory-policy", kMutable,

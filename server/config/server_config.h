@@ -35,6 +35,19 @@ struct OutputBufferLimit {
 };
 using OutputBufferLimits = std::array<OutputBufferLimit, 3>;  // by ClientClass
 
+// acl-pubsub-default: the channels a new ACL user starts with (Redis 7.0's
+// default: none).
+enum class AclPubsubDefault : uint8_t { kAllChannels, kResetChannels };
+
+// One `user` directive of the config file: its words after "user" (name,
+// then rules) and where it was, for a start-up error naming the line.
+struct ConfigUser {
+  std::vector<std::string> words;
+  std::string origin;  // file path, or "command line"
+  int line_number = 0;
+  std::string line;
+};
+
 struct ServerConfig {
   // Network.
   int64_t port = 6379;
@@ -61,6 +74,11 @@ struct ServerConfig {
   // Security.
   std::string requirepass;  // empty: no password
   std::string aclfile;      // ACL users file (ACL LOAD/SAVE); empty: none
+  int64_t acllog_max_len = 128;  // ACL LOG entries kept
+  AclPubsubDefault acl_pubsub_default = AclPubsubDefault::kResetChannels;
+  // `user <name> <rules...>` lines of the config file, in file order
+  // (applied at start-up; never together with aclfile).
+  std::vector<ConfigUser> config_users;
   // With no password, only loopback clients (127.0.0.1, ::1) are served.
   bool protected_mode = true;
 

@@ -280,5 +280,34 @@ TEST_P(AclTest, DryRunSaysWhatTheUserWouldBeTold) {
   EXPECT_THAT(Run({"ACL", "DRYRUN", "t", "get"}), IsError("ERR wrong number of arguments for 'get' command"));
 }
 
+// Redis never refuses the no-auth commands (AUTH, HELLO), so a user
+// without them can still switch users.
+TEST_P(AclTest, UserWithoutAuthCommandCanStillSwitchUsers) {
+  Run({"ACL", "SETUSER", "g", "on", "nopass", "+get", "~*"});
+  auto g = LoginAs("g", "x");
+  EXPECT_THAT(g->Run({"AUTH", "default", "x"}), IsSimple("OK"));
+  EXPECT_THAT(g->Run({"AUTH", "g", "x"}), IsSimple("OK"));
+  EXPECT_THAT(g->Run({"HELLO", "2", "AUTH", "default", "x"}), ArrLen(14));
+  EXPECT_THAT(Run({"ACL", "DRYRUN", "g", "auth", "x"}), IsSimple("OK"));
+}
+
+// As ACL SETUSER does, a reload that narrows a user's channels closes its
+// subscribers to channels it lost (Redis 7.0 closes every connection of
+// the users in the file; Runnel keeps the others).
+TEST_P(AclTest, LoadThatNarrowsChannelsClosesTheirSubscribers) {
+  const std::string path = data_root() + "/narrow.acl";
+  std::ofstream(path) << "user default on nopass ~* &* +@all\nuser c on nopass ~* resetchannels &ch* +@all\n";
+  StartServer({.args = {"--aclfile", path}});
+  auto sub = Connect();
+  ASSERT_THAT(sub->Run({"AUTH", "c", "x"}), IsSimple("OK"));
+  ASSERT_THAT(sub->Run({"SUBSCRIBE", "ch1"}), ArrLen(3));
+  auto plain = Connect();
+  ASSERT_THAT(plain->Run({"AUTH", "c", "x"}), IsSimple("OK"));
+  std::ofstream(path) << "user default on nopass ~* &* +@all\nuser c on nopass ~* resetchannels &news +@all\n";
+  EXPECT_THAT(Run({"ACL", "LOAD"}), IsSimple("OK"));
+  EXPECT_TRUE(sub->WaitForClose());
+  EXPECT_THAT(plain->Run({"PING"}), IsSimple("PONG"));
+}
+
 }  // namespace
 }  // namespace runnel::testing

@@ -153,10 +153,12 @@ TEST_F(UserTest, ChannelsAreStoredAndDescribed) {
   EXPECT_EQ(user_.Describe(table_), "off resetchannels &news.* -@all");
 }
 
-TEST_F(UserTest, UnrestrictedNeedsAllCommandsAndAllKeys) {
+TEST_F(UserTest, UnrestrictedNeedsAllCommandsKeysAndChannels) {
   ASSERT_TRUE(Apply({"+@all"}).ok());
   EXPECT_FALSE(user_.unrestricted());
   ASSERT_TRUE(Apply({"allkeys"}).ok());
+  EXPECT_FALSE(user_.unrestricted());
+  ASSERT_TRUE(Apply({"allchannels"}).ok());
   EXPECT_TRUE(user_.unrestricted());
   ASSERT_TRUE(Apply({"-get"}).ok());
   EXPECT_FALSE(user_.unrestricted());
@@ -188,6 +190,27 @@ TEST_F(UserTest, SetUserIsAllOrNothing) {
   EXPECT_FALSE(users.Delete("default"));
   EXPECT_TRUE(users.Delete("u"));
   EXPECT_EQ(users.Find("u"), nullptr);
+}
+
+TEST_F(UserTest, ChannelsMatchAsGlobsButPatternsOnlyLiterally) {
+  ASSERT_TRUE(Apply({"&ch*", "&news"}).ok());
+  EXPECT_TRUE(user_.CanAccessChannel("ch1", User::ChannelUse::kChannel));
+  EXPECT_TRUE(user_.CanAccessChannel("news", User::ChannelUse::kChannel));
+  EXPECT_FALSE(user_.CanAccessChannel("other", User::ChannelUse::kChannel));
+  EXPECT_TRUE(user_.CanAccessChannel("ch*", User::ChannelUse::kPattern));
+  EXPECT_FALSE(user_.CanAccessChannel("ch1", User::ChannelUse::kPattern));
+  EXPECT_FALSE(user_.CanAccessChannel("c*", User::ChannelUse::kPattern));
+  ASSERT_TRUE(Apply({"allchannels"}).ok());
+  EXPECT_TRUE(user_.CanAccessChannel("c*", User::ChannelUse::kPattern));
+}
+
+TEST_F(UserTest, ChannelDefaultGivesNewAndResetUsersTheirChannels) {
+  User all("a", table_.resolved_count(), ChannelDefault::kAllChannels);
+  EXPECT_EQ(all.DescribeChannels(), "&*");
+  EXPECT_EQ(user_.DescribeChannels(), "");
+  user_.set_channel_default(ChannelDefault::kAllChannels);
+  ASSERT_TRUE(Apply({"&x", "reset"}).ok());
+  EXPECT_EQ(user_.DescribeChannels(), "&*");
 }
 
 }  // namespace

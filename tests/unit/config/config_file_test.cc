@@ -127,6 +127,27 @@ TEST_F(ConfigFileTest, UnknownDirectiveErrorNamesTheLine) {
             "Bad directive or wrong number of arguments");
 }
 
+TEST_F(ConfigFileTest, UserLinesAreKeptInOrderWithTheirLine) {
+  ASSERT_TRUE(Apply("user alice on >pw ~* +@all\nport 7000\nUSER bob off\n").ok());
+  ASSERT_EQ(config_.config_users.size(), 2u);
+  EXPECT_THAT(config_.config_users[0].words, ElementsAre("alice", "on", ">pw", "~*", "+@all"));
+  EXPECT_EQ(config_.config_users[0].line_number, 1);
+  EXPECT_EQ(config_.config_users[0].origin, "test.conf");
+  EXPECT_THAT(config_.config_users[1].words, ElementsAre("bob", "off"));
+  EXPECT_EQ(config_.config_users[1].line_number, 3);
+  EXPECT_EQ(config_.config_users[1].line, "USER bob off");
+}
+
+TEST_F(ConfigFileTest, UserLineErrorsAreRedisTexts) {
+  EXPECT_THAT(std::string(Apply("user\n").message()), HasSubstr("Bad directive or wrong number of arguments"));
+  EXPECT_EQ(Apply("user alice on\nuser alice off\n").message(),
+            "\n*** FATAL CONFIG FILE ERROR (Runnel) ***\n"
+            "Reading the configuration file, at line 2 (test.conf)\n"
+            ">>> 'user alice off'\n"
+            "Error in user declaration 'alice': Duplicate user found. A user can only be defined once in config "
+            "files");
+}
+
 TEST_F(ConfigFileTest, EmptyOriginGivesRedisExactText) {
   EXPECT_EQ(Apply("  port 99999  ", "").message(),
             "\n*** FATAL CONFIG FILE ERROR (Runnel) ***\n"

@@ -47,7 +47,8 @@ TEST_F(ConfigSchemaTest, TableHoldsEveryOptionInOrder) {
   EXPECT_THAT(names, ElementsAre("port", "bind", "tcp-backlog", "maxclients", "timeout",
                                  "tcp-keepalive", "io-backend", "dir", "databases", "save",
                                  "appendonly", "appendfsync", "segment-max-bytes",
-                                 "open-segments-max", "requirepass", "protected-mode", "aclfile", "maxmemory",
+                                 "open-segments-max", "requirepass", "protected-mode", "aclfile", "acllog-max-len",
+                                 "acl-pubsub-default", "maxmemory",
                                  "maxmemory-policy", "maxmemory-samples",
                                  "maxmemory-eviction-tenacity", "lfu-log-factor", "lfu-decay-time",
                                  "proto-max-bulk-len", "client-query-buffer-limit",
@@ -348,7 +349,8 @@ TEST_F(ConfigSchemaTest, SetAcceptsACopiedSpec) {
 TEST_F(ConfigSchemaTest, MatchGlobsNamesCaseInsensitivelyInTableOrder) {
   EXPECT_THAT(schema_.Match(config_, "*max*"),
               ElementsAre(Pair("maxclients", "10000"), Pair("segment-max-bytes", "67108864"),
-                          Pair("open-segments-max", "1024"), Pair("maxmemory", "0"),
+                          Pair("open-segments-max", "1024"), Pair("acllog-max-len", "128"),
+                          Pair("maxmemory", "0"),
                           Pair("maxmemory-policy", "noeviction"), Pair("maxmemory-samples", "5"),
                           Pair("maxmemory-eviction-tenacity", "10"),
                           Pair("proto-max-bulk-len", "536870912")));
