@@ -133,16 +133,23 @@ absl::Status Server::Start() {
   // SIGTERM starts the shutdown in the turn it arrives, not at the next cron.
   loop_->WatchWakeFd(signal_fd_);
   // With port 0 the kernel picks a port for the first address; every other
-  // address then listens on that same port.
+  // address then listens on that same port. As in Redis, port 0 with a
+  // tls-port means TLS only.
   int port = static_cast<int>(config_.port);
+  const bool plain = config_.port != 0 || config_.tls_port == 0;
   for (const std::string& address : config_.bind) {
+    if (!plain) break;
     RETURN_IF_ERROR(loop_->Listen(address, port));
     if (port == 0) port = loop_->bound_port();
   }
-  RUNNEL_LOG_NOTICE("Runnel %s (Redis %s compatible) started, pid=%d, io-backend=%s, port=%d",
+  RETURN_IF_ERROR(StartTls());
+  std::string tls_port;
+  if (config_.tls_port != 0) tls_port = base::StrCat(", tls-port=", config_.tls_port);
+  RUNNEL_LOG_NOTICE("Runnel %s (Redis %s compatible) started, pid=%d, io-backend=%s, port=%d%s",
                     kRunnelVersion, kRedisCompatVersion, getpid(),
-                    io::IoBackendName(loop_->backend()), port);
-  RUNNEL_LOG_NOTICE("Ready to accept connections tcp");
+                    io::IoBackendName(loop_->backend()), port, tls_port);
+  if (plain) RUNNEL_LOG_NOTICE("Ready to accept connections tcp");
+  if (config_.tls_port != 0) RUNNEL_LOG_NOTICE("Ready to accept connections tls");
   return absl::OkStatus();
 }
 

@@ -76,6 +76,11 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   const config::ConfigSchema& config_schema() const { return schema_; }
   // Applies the side effects of a changed option (log level, parser limits).
   void OnConfigChanged();
+  // CONFIG SET of tls-* options (server_tls.cc): when TLS is on and
+  // `candidate` changes its settings, builds a context from them and gives
+  // it to the loop for new connections. An error (logged with the reason)
+  // leaves TLS as it was; the caller then refuses the whole CONFIG SET.
+  absl::Status ApplyTlsConfig(const config::ServerConfig& candidate);
   const command::CommandTable& commands() const { return commands_; }
   acl::UserTable& users() { return *users_; }
   // Replaces the users with those of `aclfile` (start-up, ACL LOAD); all or
@@ -163,6 +168,9 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   Connection* FindConnection(io::ConnectionId id);
   // `address` ("ip:port", "[ip6]:port") is 127.0.0.1 or ::1 (protected-mode).
   static bool IsLoopbackPeer(std::string_view address);
+  // TLS (server_tls.cc): builds the context and opens the tls-port
+  // listeners at start-up; a bad file stops start-up with its name.
+  absl::Status StartTls();
   void RunCron(absl::Time now);
   void CloseIdleClients(absl::Time now);
   void ExpireKeys(absl::Time now);
