@@ -4,6 +4,7 @@
 // plain-text clients on the TLS port, TLS only with port 0, and start-up
 // errors that name the file. Error texts are redis-server 7.0.15's.
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -130,6 +131,36 @@ TEST_P(TlsTest, SubscriberGetsMessagesOverTls) {
   EXPECT_THAT(Run({"CLIENT", "KILL", "TYPE", "pubsub"}), IsInt(1));
   listen.join();
   EXPECT_THAT(subscriber.output, HasSubstr("message\nnews\nhello over tls\n"));
+}
+
+TEST_P(TlsTest, SubscriberThatStopsReadingIsCutByTheOutputBufferLimit) {
+  StartTls();
+  ASSERT_THAT(Run({"CONFIG", "SET", "client-output-buffer-limit", "pubsub 4mb 0 0"}), IsSimple("OK"));
+  // openssl s_client subscribes, then stops reading: its stdout is a pipe
+  // that `sleep` never reads, so s_client blocks once the pipe is full.
+  const std::string deaf =
+      "setsid sh -c \"(printf 'SUBSCRIBE news\\r\\n'; sleep 30) | openssl s_client -quiet -connect 127.0.0.1:" +
+      std::to_string(server_->tls_port()) + " -CAfile " + Cert("ca.crt") + " -cert " + Cert("client.crt") +
+      " -key " + Cert("client.key") + " 2>/dev/null | sleep 30\" >/dev/null 2>&1 & echo $!";
+  const pid_t group = std::stoi(RunShellCommand(deaf).output);
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (Run({"PUBLISH", "news", "early"}).integer != 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_THAT(Run({"PUBLISH", "news", "subscribed"}), IsInt(1));
+  // Up to 40 MB in 16 KiB messages: far over 4 MB plus what the kernel, the
+  // pipe and the session (64 KiB of ciphertext) hold.
+  const std::string message(16 * 1024, 'm');
+  int64_t receivers = 1;
+  for (int batch = 0; batch < 40 && receivers == 1; ++batch) {
+    for (int i = 0; i < 64; ++i) client_->Send({"PUBLISH", "news", message});
+    for (int i = 0; i < 64; ++i) receivers = client_->Read()->integer;
+  }
+  EXPECT_EQ(receivers, 0);
+  EXPECT_EQ(InfoField("stats", "client_output_buffer_limit_disconnections"), "1");
+  EXPECT_THAT(Run({"PING"}), IsSimple("PONG"));
+  EXPECT_EQ(Cli("PING").output, "PONG\n");
+  kill(-group, SIGKILL);
 }
 
 TEST_P(TlsTest, ClientCertificateIsRequiredUnlessAuthClientsIsNo) {
