@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// The certificates tests/integration/make_test_certs.sh made at build time:
+// The certificates tests/make_test_certs.sh made at build time:
 // ca, server and client (signed by ca), otherca and stranger (signed by it).
 std::string Cert(const std::string& name) { return std::string(RUNNEL_TEST_CERTS) + "/" + name; }
 

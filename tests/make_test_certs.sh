@@ -1,9 +1,9 @@
 #!/bin/sh
-# Makes the certificates tls_test uses, with the openssl CLI, in DIR: a CA,
-# a server and a client certificate it signed, and a client certificate
-# signed by another CA (a stranger). EC P-256 keys: fast to make and to use.
-# Run once per build (tests/integration/CMakeLists.txt), not per test
-# process: ctest starts every test case as a process of its own.
+# Makes the certificates the TLS tests use (tls_session_test, tls_test) with
+# the openssl CLI, in DIR: a CA, a server and a client certificate it signed,
+# and a client certificate signed by another CA (a stranger). EC P-256 keys:
+# fast to make and to use. Run once per build (tests/CMakeLists.txt), not per
+# test process: ctest starts every test case as a process of its own.
 set -eu
 dir="$1"
 mkdir -p "$dir"
