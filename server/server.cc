@@ -13,6 +13,7 @@
 #include "engine/stream/stream.h"
 #include "server/acl/acl_file.h"
 #include "server/commands/families.h"
+#include "server/io/tls/tls_context.h"
 #include "server/resp/error_text.h"
 
 namespace runnel {
@@ -113,6 +114,7 @@ absl::Status Server::Start() {
   if (signal_fd_ < 0) return absl::InternalError(base::StrCat("signalfd: ", strerror(errno)));
   signal(SIGPIPE, SIG_IGN);
 
+  ASSIGN_OR_RETURN(std::unique_ptr<io::tls::TlsContext> tls_context, LoadTlsContext());
   // The data is recovered before the port opens, as Redis loads before it
   // accepts clients.
   ASSIGN_OR_RETURN(storage_, durability::Storage::Open(
@@ -142,7 +144,7 @@ absl::Status Server::Start() {
     RETURN_IF_ERROR(loop_->Listen(address, port));
     if (port == 0) port = loop_->bound_port();
   }
-  RETURN_IF_ERROR(StartTls());
+  RETURN_IF_ERROR(ListenTls(std::move(tls_context)));
   std::string tls_port;
   if (config_.tls_port != 0) tls_port = base::StrCat(", tls-port=", config_.tls_port);
   RUNNEL_LOG_NOTICE("Runnel %s (Redis %s compatible) started, pid=%d, io-backend=%s, port=%d%s",

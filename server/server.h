@@ -168,9 +168,11 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   Connection* FindConnection(io::ConnectionId id);
   // `address` ("ip:port", "[ip6]:port") is 127.0.0.1 or ::1 (protected-mode).
   static bool IsLoopbackPeer(std::string_view address);
-  // TLS (server_tls.cc): builds the context and opens the tls-port
-  // listeners at start-up; a bad file stops start-up with its name.
-  absl::Status StartTls();
+  // TLS at start-up (server_tls.cc): the context of the tls-* options
+  // (nullptr without a tls-port), built before the data is recovered so a
+  // bad file stops start-up at once, naming it; then the tls-port listeners.
+  absl::StatusOr<std::unique_ptr<io::tls::TlsContext>> LoadTlsContext() const;
+  absl::Status ListenTls(std::unique_ptr<io::tls::TlsContext> context);
   void RunCron(absl::Time now);
   void CloseIdleClients(absl::Time now);
   void ExpireKeys(absl::Time now);

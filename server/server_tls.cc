@@ -40,15 +40,20 @@ auto TlsSettings(const config::ServerConfig& c) {
 
 }  // namespace
 
-absl::Status Server::StartTls() {
-  if (config_.tls_port == 0) return absl::OkStatus();
+absl::StatusOr<std::unique_ptr<io::tls::TlsContext>> Server::LoadTlsContext() const {
+  if (config_.tls_port == 0) return nullptr;
   auto context = io::tls::TlsContext::Create(TlsOptionsOf(config_));
   if (!context.ok()) {
     // The reason first, as Redis logs it, then Redis's summary line.
     return absl::FailedPreconditionError(base::StrCat(
         base::ToStd(context.status().message()), "; Failed to configure TLS. Check logs for more info."));
   }
-  loop_->SetTlsContext(*std::move(context));
+  return context;
+}
+
+absl::Status Server::ListenTls(std::unique_ptr<io::tls::TlsContext> context) {
+  if (context == nullptr) return absl::OkStatus();
+  loop_->SetTlsContext(std::move(context));
   for (const std::string& address : config_.bind) {
     absl::Status listening = loop_->ListenTls(address, static_cast<int>(config_.tls_port));
     if (!listening.ok()) return listening;
