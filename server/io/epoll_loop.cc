@@ -67,9 +67,6 @@ absl::Status EpollLoop::ListenOn(std::string_view host, int port, Transport tran
   return absl::OkStatus();
 }
 
-void EpollLoop::SetTlsContext(std::unique_ptr<tls::TlsContext> context) {
-  tls_.SetContext(std::move(context));
-}
 
 void EpollLoop::WatchWakeFd(int fd) {
   assert(wake_fds_.size() < kMaxWakeFds);
@@ -231,7 +228,7 @@ void EpollLoop::Accepted(int fd, Transport transport) {
   if (transport == Transport::kTls) {
     auto created = tls_.NewSession();
     if (!created.ok()) {
-      tls_.ReportFailure(fd, false, created.status());
+      tls_.ReportFailure(fd, nullptr, created.status());
       close(fd);
       return;
     }
@@ -301,7 +298,7 @@ void EpollLoop::WriteTo(ConnectionId id, Connection& c) {
     if (c.tls != nullptr) [[unlikely]] {
       absl::Status encrypted = c.tls->Encrypt(c.output);
       if (!encrypted.ok()) {
-        tls_.ReportFailure(c.fd, true, encrypted);
+        tls_.ReportFailure(c.fd, c.tls.get(), encrypted);
         StartClose(id, c, CloseMode::kNow);
         return;
       }
@@ -396,31 +393,6 @@ void EpollLoop::Finish(ConnectionId id, Connection& c) {
   c.output.Clear();
   c.tls.reset();
   connections_.Release(id);
-}
-
-}  // namespace runnel::io
-
-// ---------------------------------------------------------------- TLS
-
-namespace runnel::io {
-
-void EpollLoop::DeliverTlsInput(ConnectionId id, Connection& c, std::string_view ciphertext) {
-  auto input = c.tls->Receive(ciphertext, tls_.scratch(), [&](std::string_view plain) {
-    handler_->OnData(id, plain);
-    return Reading(c);  // else keep the rest buffered
-  });
-  if (!input.ok()) {
-    tls_.ReportFailure(c.fd, c.tls->established(), input.status());
-    c.peer_done = true;
-    StartClose(id, c, CloseMode::kNow);
-    return;
-  }
-  if (*input == tls::TlsSession::Input::kPeerClosed) {
-    c.peer_done = true;  // close_notify: as an EOF
-    StartClose(id, c, CloseMode::kAfterFlush);
-  }
-  // Handshake messages to send, or replies that waited for the handshake.
-  if (AcceptsOutput(c.closing) && HasOutput(c)) flush_list_.Push(id, c);
 }
 
 }  // namespace runnel::io

@@ -120,10 +120,6 @@ absl::Status UringLoop::ListenOn(std::string_view host, int port, Transport tran
   return absl::OkStatus();
 }
 
-void UringLoop::SetTlsContext(std::unique_ptr<tls::TlsContext> context) {
-  tls_.SetContext(std::move(context));
-}
-
 void UringLoop::StopAccepting() {
   for (uint32_t i = 0; i < listeners_.size(); ++i) {
     Listener& listener = listeners_[i];
@@ -327,7 +323,7 @@ void UringLoop::Accepted(int fd, Transport transport) {
   if (transport == Transport::kTls) {
     auto created = tls_.NewSession();
     if (!created.ok()) {
-      tls_.ReportFailure(fd, false, created.status());
+      tls_.ReportFailure(fd, nullptr, created.status());
       close(fd);
       return;
     }
@@ -564,41 +560,6 @@ void UringLoop::Finish(ConnectionId id, Connection& c) {
   c.tls.reset();  // nothing in flight points into its ciphertext any more
   std::string().swap(c.held_input);
   connections_.Release(id);
-}
-
-}  // namespace runnel::io
-
-// ---------------------------------------------------------------- TLS
-
-namespace runnel::io {
-
-void UringLoop::DeliverTlsInput(ConnectionId id, Connection& c, std::string_view ciphertext) {
-  auto input = c.tls->Receive(ciphertext, tls_.scratch(), [&](std::string_view plain) {
-    handler_->OnData(id, plain);
-    return c.closing == Closing::kNo && !c.paused;  // else keep the rest buffered
-  });
-  if (!input.ok()) {
-    tls_.ReportFailure(c.fd, c.tls->established(), input.status());
-    c.peer_done = true;
-    StartClose(id, c, CloseMode::kNow);
-    return;
-  }
-  if (*input == tls::TlsSession::Input::kPeerClosed) {
-    c.peer_done = true;  // close_notify: as an EOF
-    StartClose(id, c, CloseMode::kAfterFlush);
-  }
-  // Handshake messages to send, or replies that waited for the handshake.
-  if (AcceptsOutput(c.closing) && HasOutput(c)) flush_list_.Push(id, c);
-}
-
-OutputBuffer* UringLoop::SendSource(ConnectionId id, Connection& c) {
-  absl::Status encrypted = c.tls->Encrypt(c.output);
-  if (!encrypted.ok()) {
-    tls_.ReportFailure(c.fd, true, encrypted);
-    StartClose(id, c, CloseMode::kNow);
-    return nullptr;
-  }
-  return &c.tls->ciphertext();
 }
 
 }  // namespace runnel::io

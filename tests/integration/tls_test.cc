@@ -208,12 +208,14 @@ TEST_P(TlsTest, PlainClientOnTlsPortIsDisconnectedOthersGoOn) {
 }
 
 TEST_P(TlsTest, PortZeroWithTlsPortServesOnlyTls) {
-  // The harness passes --port 0; with a tls-port that means TLS only.
+  // The harness passes --port 0; with a tls-port that means TLS only. The
+  // TLS directives come from a config file here.
   tls_port_ = FreePort();
   auto server = ServerProcess::Start(
       {.backend = GetParam(),
-       .args = {"--tls-port", std::to_string(tls_port_), "--tls-cert-file", Cert("server.crt"),
-                "--tls-key-file", Cert("server.key"), "--tls-ca-cert-file", Cert("ca.crt")}});
+       .config_text = "tls-port " + std::to_string(tls_port_) + "\ntls-cert-file " + Cert("server.crt") +
+                      "\ntls-key-file " + Cert("server.key") + "\ntls-ca-cert-file " + Cert("ca.crt") +
+                      "\ntls-auth-clients yes\n"});
   ASSERT_TRUE(server->ready()) << server->log();
   EXPECT_EQ(server->port(), 0);
   EXPECT_EQ(server->tls_port(), tls_port_);

@@ -12,8 +12,8 @@ absl::StatusOr<std::unique_ptr<TlsSession>> TlsAcceptor::NewSession() const {
   return TlsSession::Create(context_->ssl_ctx());
 }
 
-void TlsAcceptor::ReportFailure(int fd, bool established, const absl::Status& status) {
-  if (established) {
+void TlsAcceptor::ReportFailure(int fd, const TlsSession* session, const absl::Status& status) {
+  if (session != nullptr && session->established()) {
     // As a read error on a plain connection: the client is already known.
     RUNNEL_LOG_VERBOSE("Reading from client: %s", status.message());
     return;

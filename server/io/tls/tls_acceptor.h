@@ -37,9 +37,10 @@ class TlsAcceptor {
   // Where sessions put decrypted bytes before OnData; valid until the next Receive.
   std::span<char> scratch() { return {scratch_.get(), kScratchSize}; }
 
-  // Logs why the connection on `fd` failed, at most once a minute (`established`:
-  // after the handshake, a bad record, logged at verbose level every time).
-  void ReportFailure(int fd, bool established, const absl::Status& status);
+  // Logs why the connection on `fd` (with `session`, null if none could be
+  // made) failed: a failed handshake as a warning at most once a minute; a
+  // bad record after the handshake at verbose level, as a read error.
+  void ReportFailure(int fd, const TlsSession* session, const absl::Status& status);
 
  private:
   static constexpr size_t kScratchSize = 16 * 1024;  // one record's plaintext
