@@ -45,8 +45,9 @@ absl::StatusOr<std::unique_ptr<io::tls::TlsContext>> Server::LoadTlsContext() co
   auto context = io::tls::TlsContext::Create(TlsOptionsOf(config_));
   if (!context.ok()) {
     // The reason first, as Redis logs it, then Redis's summary line.
-    return absl::FailedPreconditionError(base::StrCat(
-        base::ToStd(context.status().message()), "; Failed to configure TLS. Check logs for more info."));
+    return absl::FailedPreconditionError(
+        base::StrCat(base::ToStd(context.status().message()),
+                     "; Failed to configure TLS. Check logs for more info."));
   }
   return context;
 }

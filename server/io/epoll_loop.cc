@@ -67,7 +67,6 @@ absl::Status EpollLoop::ListenOn(std::string_view host, int port, Transport tran
   return absl::OkStatus();
 }
 
-
 void EpollLoop::WatchWakeFd(int fd) {
   assert(wake_fds_.size() < kMaxWakeFds);
   epoll_event event{};

@@ -88,13 +88,14 @@ struct CtxOwner {
 
 absl::Status LoadFiles(SSL_CTX* ctx, const TlsOptions& options) {
   if (SSL_CTX_use_certificate_chain_file(ctx, options.cert_file.c_str()) <= 0) {
-    return absl::InvalidArgumentError(base::StrCat("Failed to load certificate: ", options.cert_file,
-                                                   ": ", TakeOpenSslError("unknown error")));
+    return absl::InvalidArgumentError(base::StrCat(
+        "Failed to load certificate: ", options.cert_file, ": ", TakeOpenSslError("unknown error")));
   }
   // The callback's userdata points into `options` only while the key loads.
   SSL_CTX_set_default_passwd_cb(ctx, KeyPassword);
   SSL_CTX_set_default_passwd_cb_userdata(ctx, const_cast<std::string*>(&options.key_file_pass));
-  const int key_loaded = SSL_CTX_use_PrivateKey_file(ctx, options.key_file.c_str(), SSL_FILETYPE_PEM);
+  const int key_loaded =
+      SSL_CTX_use_PrivateKey_file(ctx, options.key_file.c_str(), SSL_FILETYPE_PEM);
   SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
   if (key_loaded <= 0) {
     return absl::InvalidArgumentError(base::StrCat("Failed to load private key: ", options.key_file,
@@ -145,8 +146,8 @@ absl::Status ApplyOptions(SSL_CTX* ctx, const TlsOptions& options) {
   }
   if (!options.ciphersuites.empty() &&
       SSL_CTX_set_ciphersuites(ctx, options.ciphersuites.c_str()) != 1) {
-    return absl::InvalidArgumentError(
-        base::StrCat("Failed to configure ciphersuites: ", TakeOpenSslError("no ciphersuite matched")));
+    return absl::InvalidArgumentError(base::StrCat("Failed to configure ciphersuites: ",
+                                                   TakeOpenSslError("no ciphersuite matched")));
   }
   return absl::OkStatus();
 }
