@@ -163,7 +163,7 @@ TEST_P(TlsTest, SubscriberThatStopsReadingIsCutByTheOutputBufferLimit) {
   kill(-group, SIGKILL);
 }
 
-TEST_P(TlsTest, ClientCertificateIsRequiredUnlessAuthClientsIsNo) {
+TEST_P(TlsTest, ClientCertificateIsRequiredUnlessAuthClientsSaysOtherwise) {
   StartTls();
   ProcessOutput anonymous = Cli("PING", ClientCert::kNone);
   EXPECT_THAT(anonymous.output, Not(HasSubstr("PONG")));
@@ -177,6 +177,10 @@ TEST_P(TlsTest, ClientCertificateIsRequiredUnlessAuthClientsIsNo) {
   // CONFIG SET rebuilds the context: new clients need no certificate.
   EXPECT_THAT(Run({"CONFIG", "SET", "tls-auth-clients", "no"}), IsSimple("OK"));
   EXPECT_EQ(Cli("PING", ClientCert::kNone).output, "PONG\n");
+  // optional: no certificate is fine, an untrusted one is not.
+  EXPECT_THAT(Run({"CONFIG", "SET", "tls-auth-clients", "optional"}), IsSimple("OK"));
+  EXPECT_EQ(Cli("PING", ClientCert::kNone).output, "PONG\n");
+  EXPECT_THAT(Cli("PING", ClientCert::kStranger).output, Not(HasSubstr("PONG")));
   // A file that does not load is refused, and TLS goes on as it was.
   EXPECT_THAT(Run({"CONFIG", "SET", "tls-cert-file", "/nonexistent/server.crt"}),
               IsError("ERR CONFIG SET failed (possibly related to argument 'tls-cert-file') - Unable to "
