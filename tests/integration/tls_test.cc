@@ -106,6 +106,12 @@ TEST_P(TlsTest, MegabyteRepliesAndPipelinesArriveWhole) {
   EXPECT_EQ(range.output.size(), 250 * (value.size() + 1 + 2) + (9 * 4 + 90 * 5 + 151 * 6));
   EXPECT_THAT(range.output, HasSubstr("250-1\nf\n" + value + "\n"));
 
+  // A 1 MB value sent over TLS (many records in, read back over plain TCP).
+  const std::string value_file = server_->data_dir() + "/value.txt";
+  std::ofstream(value_file) << std::string(1 << 20, 'w');
+  EXPECT_EQ(Cli("-x SET upload < " + value_file).output, "OK\n");
+  EXPECT_THAT(Run({"STRLEN", "upload"}), IsInt(1 << 20));
+
   // 20,000 pipelined commands through redis-cli --pipe.
   const std::string commands = server_->data_dir() + "/commands.txt";
   {
