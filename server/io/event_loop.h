@@ -101,11 +101,15 @@ class EventLoop {
   // directions: OnOpen at accept (as Redis creates the client before the
   // handshake), OnData once the handshake is done, and OnClose after a
   // failed handshake or a bad record (logged by the loop, rate-limited).
-  // Leaves bound_port() alone.
-  virtual absl::Status ListenTls(std::string_view host, int port) = 0;
+  // Leaves bound_port() alone. A loop without TLS (an in-memory test loop)
+  // keeps this default, which refuses.
+  virtual absl::Status ListenTls(std::string_view host, int port) {
+    return absl::UnimplementedError("this event loop does not serve TLS");
+  }
   // The context new TLS connections use from now on (start-up, CONFIG SET of
-  // a tls-* option); open connections keep the one they started with.
-  virtual void SetTlsContext(std::unique_ptr<tls::TlsContext> context) = 0;
+  // a tls-* option); open connections keep the one they started with. The
+  // default (a loop without TLS) drops it.
+  virtual void SetTlsContext(std::unique_ptr<tls::TlsContext> context);
   // Closes the listening sockets; accepted connections go on.
   virtual void StopAccepting() = 0;
 
