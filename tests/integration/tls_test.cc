@@ -62,7 +62,8 @@ class TlsTest : public ServerTest {
   // redis-cli over TLS to `port` (default: the server's tls-port); its
   // stdout and stderr together.
   ProcessOutput Cli(const std::string& args, ClientCert cert = ClientCert::kTrusted, int port = 0) {
-    std::string command = "redis-cli --tls --cacert " + Cert("ca.crt");
+    // `timeout`: a test that fails cannot leave redis-cli waiting forever.
+    std::string command = "timeout 30 redis-cli --tls --cacert " + Cert("ca.crt");
     if (cert == ClientCert::kTrusted) {
       command += " --cert " + Cert("client.crt") + " --key " + Cert("client.key");
     } else if (cert == ClientCert::kStranger) {
@@ -148,7 +149,11 @@ TEST_P(TlsTest, SubscriberThatStopsReadingIsCutByTheOutputBufferLimit) {
       "setsid sh -c \"(printf 'SUBSCRIBE news\\r\\n'; sleep 30) | openssl s_client -quiet -connect 127.0.0.1:" +
       std::to_string(server_->tls_port()) + " -CAfile " + Cert("ca.crt") + " -cert " + Cert("client.crt") +
       " -key " + Cert("client.key") + " 2>/dev/null | sleep 30\" >/dev/null 2>&1 & echo $!";
-  const pid_t group = std::stoi(RunShellCommand(deaf).output);
+  // Killed however the test ends.
+  struct ProcessGroup {
+    pid_t id;
+    ~ProcessGroup() { kill(-id, SIGKILL); }
+  } group{std::stoi(RunShellCommand(deaf).output)};
   auto deadline = std::chrono::steady_clock::now() + 10s;
   while (Run({"PUBLISH", "news", "early"}).integer != 1 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(10ms);
@@ -166,7 +171,6 @@ TEST_P(TlsTest, SubscriberThatStopsReadingIsCutByTheOutputBufferLimit) {
   EXPECT_EQ(InfoField("stats", "client_output_buffer_limit_disconnections"), "1");
   EXPECT_THAT(Run({"PING"}), IsSimple("PONG"));
   EXPECT_EQ(Cli("PING").output, "PONG\n");
-  kill(-group, SIGKILL);
 }
 
 TEST_P(TlsTest, ClientCertificateIsRequiredUnlessAuthClientsSaysOtherwise) {
