@@ -3,15 +3,16 @@
 # instant when everything is present. Run as root (apt-get) on Debian 12.
 #
 #   scripts/bootstrap.sh build   compiler, CMake, libraries
-#   scripts/bootstrap.sh test    build + GoogleTest, clang (libFuzzer), redis-tools, Node.js
+#   scripts/bootstrap.sh test    build + GoogleTest, clang (libFuzzer), redis-tools, openssl, Node.js
 #   scripts/bootstrap.sh bench   build + Google Benchmark, redis-tools, redis-server, gnuplot-nox
 set -euo pipefail
 
 profile="${1:-build}"
-packages=(build-essential cmake pkg-config libabsl-dev liburing-dev libxxhash-dev libjemalloc-dev)
+packages=(build-essential cmake pkg-config libabsl-dev liburing-dev libxxhash-dev libjemalloc-dev libssl-dev)
 case "$profile" in
   build) ;;
-  test) packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev redis-tools) ;;
+  # openssl: the CLI the TLS tests generate their certificates with.
+  test) packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev redis-tools openssl) ;;
   bench) packages+=(libbenchmark-dev redis-tools redis-server gnuplot-nox) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

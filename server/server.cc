@@ -12,6 +12,7 @@
 #include "engine/base/status_macros.h"
 #include "engine/stream/stream.h"
 #include "server/commands/families.h"
+#include "server/io/tls/tls_context.h"
 #include "server/resp/error_text.h"
 
 namespace runnel {
@@ -114,6 +115,7 @@ absl::Status Server::Start() {
   if (signal_fd_ < 0) return absl::InternalError(base::StrCat("signalfd: ", strerror(errno)));
   signal(SIGPIPE, SIG_IGN);
 
+  ASSIGN_OR_RETURN(std::unique_ptr<io::tls::TlsContext> tls_context, LoadTlsContext());
   // The data is recovered before the port opens, as Redis loads before it
   // accepts clients.
   ASSIGN_OR_RETURN(storage_, durability::Storage::Open(
@@ -134,16 +136,23 @@ absl::Status Server::Start() {
   // SIGTERM starts the shutdown in the turn it arrives, not at the next cron.
   loop_->WatchWakeFd(signal_fd_);
   // With port 0 the kernel picks a port for the first address; every other
-  // address then listens on that same port.
+  // address then listens on that same port. As in Redis, port 0 with a
+  // tls-port means TLS only.
   int port = static_cast<int>(config_.port);
+  const bool plain = config_.port != 0 || config_.tls_port == 0;
   for (const std::string& address : config_.bind) {
+    if (!plain) break;
     RETURN_IF_ERROR(loop_->Listen(address, port));
     if (port == 0) port = loop_->bound_port();
   }
-  RUNNEL_LOG_NOTICE("Runnel %s (Redis %s compatible) started, pid=%d, io-backend=%s, port=%d",
+  RETURN_IF_ERROR(ListenTls(std::move(tls_context)));
+  std::string tls_port;
+  if (config_.tls_port != 0) tls_port = base::StrCat(", tls-port=", config_.tls_port);
+  RUNNEL_LOG_NOTICE("Runnel %s (Redis %s compatible) started, pid=%d, io-backend=%s, port=%d%s",
                     kRunnelVersion, kRedisCompatVersion, getpid(),
-                    io::IoBackendName(loop_->backend()), port);
-  RUNNEL_LOG_NOTICE("Ready to accept connections tcp");
+                    io::IoBackendName(loop_->backend()), port, tls_port);
+  if (plain) RUNNEL_LOG_NOTICE("Ready to accept connections tcp");
+  if (config_.tls_port != 0) RUNNEL_LOG_NOTICE("Ready to accept connections tls");
   return absl::OkStatus();
 }
 

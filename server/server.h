@@ -83,6 +83,11 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   const config::ConfigSchema& config_schema() const { return schema_; }
   // Applies the side effects of a changed option (log level, parser limits).
   void OnConfigChanged();
+  // CONFIG SET of tls-* options (server_tls.cc): when TLS is on and
+  // `candidate` changes its settings, builds a context from them and gives
+  // it to the loop for new connections. An error (logged with the reason)
+  // leaves TLS as it was; the caller then refuses the whole CONFIG SET.
+  absl::Status ApplyTlsConfig(const config::ServerConfig& candidate);
   const command::CommandTable& commands() const { return commands_; }
   acl::UserTable& users() { return *users_; }
   // Replaces the users with those of `aclfile` (start-up, ACL LOAD); all or
@@ -182,6 +187,11 @@ class Server final : public io::LoopHandler, public resp::ErrorObserver {
   Connection* FindConnection(io::ConnectionId id);
   // `address` ("ip:port", "[ip6]:port") is 127.0.0.1 or ::1 (protected-mode).
   static bool IsLoopbackPeer(std::string_view address);
+  // TLS at start-up (server_tls.cc): the context of the tls-* options
+  // (nullptr without a tls-port), built before the data is recovered so a
+  // bad file stops start-up at once, naming it; then the tls-port listeners.
+  absl::StatusOr<std::unique_ptr<io::tls::TlsContext>> LoadTlsContext() const;
+  absl::Status ListenTls(std::unique_ptr<io::tls::TlsContext> context);
   void RunCron(absl::Time now);
   void CloseIdleClients(absl::Time now);
   void ExpireKeys(absl::Time now);

@@ -49,6 +49,7 @@ void ConfigSet(CommandContext& ctx) {
   const config::ConfigSchema& schema = ctx.server.config_schema();
   config::ServerConfig candidate = ctx.server.config();
   absl::flat_hash_set<const config::OptionSpec*> seen;
+  std::string_view tls_option;  // the first tls-* name set, for the error
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     std::string_view name = ctx.arg(i);
     const config::OptionSpec* option = schema.Find(name);
@@ -65,6 +66,7 @@ void ConfigSet(CommandContext& ctx) {
       ctx.reply().Error(SetFailed(name, "can't set immutable config"));
       return;
     }
+    if (tls_option.empty() && option->name.starts_with("tls-")) tls_option = name;
     std::vector<std::string> words;
     if (option->type == config::OptionType::kStringList) {
       auto split = config::SplitConfigLine(ctx.arg(i + 1));
@@ -95,6 +97,12 @@ void ConfigSet(CommandContext& ctx) {
                        std::max<int64_t>(fits, 0))));
       return;
     }
+  }
+  // A certificate that does not load refuses the whole change, as Redis's
+  // applyTlsCfg; the reason is in the log.
+  if (!tls_option.empty() && !ctx.server.ApplyTlsConfig(candidate).ok()) {
+    ctx.reply().Error(SetFailed(tls_option, "Unable to update TLS configuration. Check server logs."));
+    return;
   }
   ctx.server.config() = std::move(candidate);
   ctx.server.OnConfigChanged();

@@ -190,6 +190,7 @@ Field OutputBufferLimitsField() {
 }
 
 static_assert(static_cast<int>(io::IoBackend::kEpoll) == 1, "io-backend enum_values order");
+static_assert(static_cast<int>(io::tls::ClientAuth::kOptional) == 2, "tls-auth-clients enum_values order");
 static_assert(static_cast<int>(LogLevel::kNothing) == 4, "loglevel enum_values order");
 static_assert(static_cast<int>(AppendFsync::kNo) == 2, "appendfsync enum_values order");
 static_assert(static_cast<int>(AclPubsubDefault::kResetChannels) == 1, "acl-pubsub-default enum_values order");
@@ -236,6 +237,27 @@ std::vector<OptionDef> BuildTable() {
       Integer("acllog-max-len", kMutable, 0, INT64_MAX, Bind<&ServerConfig::acllog_max_len>()),
       Enum("acl-pubsub-default", kMutable, {"allchannels", "resetchannels"},
            Bind<&ServerConfig::acl_pubsub_default>()),
+      // TLS. As in Redis, CONFIG SET of a file or option rebuilds the context
+      // (Server::ApplyTlsConfig refuses a change that does not load); tls-port
+      // is fixed at start-up, like port.
+      Integer("tls-port", kImmutable, 0, 65535, Bind<&ServerConfig::tls_port>()),
+      Plain(kString, "tls-cert-file", kMutable, Bind<&ServerConfig::tls_cert_file>()),
+      Plain(kString, "tls-key-file", kMutable, Bind<&ServerConfig::tls_key_file>()),
+      Sensitive(Plain(kString, "tls-key-file-pass", kMutable, Bind<&ServerConfig::tls_key_file_pass>())),
+      Plain(kString, "tls-ca-cert-file", kMutable, Bind<&ServerConfig::tls_ca_cert_file>()),
+      Plain(kString, "tls-ca-cert-dir", kMutable, Bind<&ServerConfig::tls_ca_cert_dir>()),
+      Enum("tls-auth-clients", kMutable, {"no", "yes", "optional"},
+           Bind<&ServerConfig::tls_auth_clients>()),
+      Plain(kString, "tls-protocols", kMutable, Bind<&ServerConfig::tls_protocols>()),
+      Plain(kString, "tls-ciphers", kMutable, Bind<&ServerConfig::tls_ciphers>()),
+      Plain(kString, "tls-ciphersuites", kMutable, Bind<&ServerConfig::tls_ciphersuites>()),
+      Plain(kBool, "tls-prefer-server-ciphers", kMutable,
+            Bind<&ServerConfig::tls_prefer_server_ciphers>()),
+      Plain(kBool, "tls-session-caching", kMutable, Bind<&ServerConfig::tls_session_caching>()),
+      Integer("tls-session-cache-size", kMutable, 0, kIntMax,
+              Bind<&ServerConfig::tls_session_cache_size>()),
+      Integer("tls-session-cache-timeout", kMutable, 0, kIntMax,
+              Bind<&ServerConfig::tls_session_cache_timeout>()),
       // Memory limit and eviction.
       Memory("maxmemory", kMutable, 0, INT64_MAX, Bind<&ServerConfig::maxmemory>()),
       Enum("maxmemory-policy", kMutable,

@@ -12,6 +12,7 @@
 
 #include "engine/keyspace/eviction_policy.h"
 #include "server/io/event_loop.h"
+#include "server/io/tls/tls_options.h"
 
 namespace runnel::config {
 
@@ -81,6 +82,24 @@ struct ServerConfig {
   std::vector<ConfigUser> config_users;
   // With no password, only loopback clients (127.0.0.1, ::1) are served.
   bool protected_mode = true;
+
+  // TLS (Redis's tls-*; docs/security.md). tls_port 0: no TLS listener; with
+  // port 0 and a tls_port, TLS only. The files are read when TLS starts and
+  // again on CONFIG SET of any of these.
+  int64_t tls_port = 0;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_key_file_pass;
+  std::string tls_ca_cert_file;
+  std::string tls_ca_cert_dir;
+  io::tls::ClientAuth tls_auth_clients = io::tls::ClientAuth::kYes;
+  std::string tls_protocols;  // empty: "TLSv1.2 TLSv1.3"
+  std::string tls_ciphers;
+  std::string tls_ciphersuites;
+  bool tls_prefer_server_ciphers = false;
+  bool tls_session_caching = true;
+  int64_t tls_session_cache_size = 20 * 1024;
+  int64_t tls_session_cache_timeout = 300;
 
   // Memory limit and eviction (docs/architecture.md, "Memory").
   int64_t maxmemory = 0;  // bytes of heap (INFO used_memory); 0: no limit

@@ -46,12 +46,12 @@ EpollLoop::~EpollLoop() {
 
 // ---------------------------------------------------------------- interface
 
-absl::Status EpollLoop::Listen(std::string_view host, int port) {
+absl::Status EpollLoop::ListenOn(std::string_view host, int port, Transport transport) {
   auto socket = OpenListenSocket(host, port);
   if (!socket.ok()) return socket.status();
   if (!socket->has_value()) return absl::OkStatus();
   uint32_t index = static_cast<uint32_t>(listeners_.size());
-  Listener listener{(*socket)->fd, 1};
+  Listener listener{(*socket)->fd, 1, transport};
   epoll_event event{};
   event.events = EPOLLIN;
   event.data.u64 = OpTag{Op::kAccept, index, listener.generation}.Encode();
@@ -61,7 +61,7 @@ absl::Status EpollLoop::Listen(std::string_view host, int port) {
     return absl::InternalError(base::StrCat("epoll_ctl(listener): ", strerror(err)));
   }
   listeners_.push_back(listener);
-  bound_port_ = (*socket)->port;
+  if (transport == Transport::kPlain) bound_port_ = (*socket)->port;
   return absl::OkStatus();
 }
 
@@ -105,6 +105,8 @@ void EpollLoop::PauseReading(ConnectionId id, bool paused) {
   Connection* c = connections_.Find(id);
   if (c == nullptr || c->closing != Closing::kNo || c->paused == paused) return;
   c->paused = paused;
+  // A TLS session may hold decrypted bytes it stopped delivering at the pause.
+  if (!paused && c->tls && c->tls->HasBufferedInput()) resume_list_.Push(id, *c);
   SyncInterest(id, *c);
 }
 
@@ -113,6 +115,7 @@ void EpollLoop::PauseReading(ConnectionId id, bool paused) {
 absl::Status EpollLoop::Run() {
   stop_requested_ = false;
   while (true) {
+    DeliverBufferedTls();
     ProcessEvents();
     FinishCloses();
     absl::Duration timeout = handler_->BeforeSleep();
@@ -121,9 +124,18 @@ absl::Status EpollLoop::Run() {
     AdvanceCloses();
     if (stop_requested_) return absl::OkStatus();
     // Work queued for the next turn must not wait for the timeout.
-    if (!finish_list_.empty() || !flush_list_.empty()) timeout = absl::ZeroDuration();
+    if (!finish_list_.empty() || !flush_list_.empty() || !resume_list_.empty()) {
+      timeout = absl::ZeroDuration();
+    }
     Wait(timeout);
   }
+}
+
+void EpollLoop::DeliverBufferedTls() {
+  resume_list_.Drain(connections_, [this](ConnectionId id, Connection& c) {
+    if (!Reading(c) || c.tls == nullptr) return;
+    DeliverTlsInput(id, c, {});
+  });
 }
 
 void EpollLoop::ProcessEvents() {
@@ -162,7 +174,7 @@ void EpollLoop::ProcessEvents() {
 void EpollLoop::FinishCloses() {
   finish_list_.Drain(connections_, [this](ConnectionId id, Connection& c) {
     // A callback may have queued output (kAfterFlush) since it was queued.
-    if (c.closing == Closing::kAfterFlush && !c.output.empty()) {
+    if (c.closing == Closing::kAfterFlush && HasOutput(c)) {
       close_list_.Push(id, c);
       return;
     }
@@ -196,7 +208,7 @@ void EpollLoop::AcceptFrom(uint32_t listener_index) {
     if (listen_fd < 0) return;
     int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd >= 0) {
-      Accepted(fd);
+      Accepted(fd, listeners_[listener_index].transport);
       continue;
     }
     if (errno == EINTR || errno == ECONNABORTED) continue;
@@ -207,8 +219,18 @@ void EpollLoop::AcceptFrom(uint32_t listener_index) {
   }
 }
 
-void EpollLoop::Accepted(int fd) {
+void EpollLoop::Accepted(int fd, Transport transport) {
   ConfigureAcceptedSocket(fd);
+  std::unique_ptr<tls::TlsSession> session;
+  if (transport == Transport::kTls) {
+    auto created = tls_.NewSession();
+    if (!created.ok()) {
+      tls_.ReportFailure(fd, nullptr, created.status());
+      close(fd);
+      return;
+    }
+    session = *std::move(created);
+  }
   ConnectionId id = connections_.Acquire();
   Connection& c = *connections_.Find(id);
   epoll_event event{};
@@ -222,6 +244,7 @@ void EpollLoop::Accepted(int fd) {
   }
   c.fd = fd;
   c.interest = EPOLLIN;
+  c.tls = std::move(session);
   handler_->OnOpen(id, DescribeAcceptedSocket(fd));
   SyncInterest(id, c);  // OnOpen may have paused or closed it
 }
@@ -250,7 +273,7 @@ void EpollLoop::ReadFrom(ConnectionId id, Connection& c) {
     ssize_t n = read(c.fd, read_buffer_, kReadBufferSize);
     if (n > 0) {
       total += static_cast<size_t>(n);
-      handler_->OnData(id, std::string_view(read_buffer_, static_cast<size_t>(n)));
+      DeliverInput(id, c, std::string_view(read_buffer_, static_cast<size_t>(n)));
       if (!Reading(c)) break;  // the handler closed or paused it
       // A short read almost always drained the socket; epoll reports any rest.
       if (static_cast<size_t>(n) < kReadBufferSize) break;
@@ -267,8 +290,19 @@ void EpollLoop::ReadFrom(ConnectionId id, Connection& c) {
 }
 
 void EpollLoop::WriteTo(ConnectionId id, Connection& c) {
-  while (!c.output.empty()) {
-    int n = c.output.PrepareSend(send_iov_, kMaxSendIov);
+  while (HasOutput(c)) {
+    OutputBuffer* source = &c.output;
+    if (c.tls != nullptr) [[unlikely]] {
+      absl::Status encrypted = c.tls->Encrypt(c.output);
+      if (!encrypted.ok()) {
+        tls_.ReportFailure(c.fd, c.tls.get(), encrypted);
+        StartClose(id, c, CloseMode::kNow);
+        return;
+      }
+      source = &c.tls->ciphertext();
+    }
+    int n = source->PrepareSend(send_iov_, kMaxSendIov);
+    if (n == 0) break;
     size_t wanted = 0;
     for (int i = 0; i < n; ++i) wanted += send_iov_[i].iov_len;
     ssize_t sent;
@@ -281,7 +315,7 @@ void EpollLoop::WriteTo(ConnectionId id, Connection& c) {
       sent = sendmsg(c.fd, &msg, MSG_NOSIGNAL);
     }
     if (sent > 0) {
-      c.output.ConsumeSent(static_cast<size_t>(sent));
+      source->ConsumeSent(static_cast<size_t>(sent));
       // A short write means the socket buffer is full: wait for EPOLLOUT
       // rather than spend a syscall on the EAGAIN.
       if (static_cast<size_t>(sent) < wanted) c.write_blocked = true;
@@ -297,7 +331,7 @@ void EpollLoop::WriteTo(ConnectionId id, Connection& c) {
     StartClose(id, c, CloseMode::kNow);
     return;
   }
-  if (c.closing == Closing::kAfterFlush && c.output.empty()) close_list_.Push(id, c);
+  if (c.closing == Closing::kAfterFlush && !HasOutput(c)) close_list_.Push(id, c);
   SyncInterest(id, c);
 }
 
@@ -332,10 +366,13 @@ void EpollLoop::StartClose(ConnectionId id, Connection& c, CloseMode mode) {
 // comes back here from WriteTo() once its output is written.
 void EpollLoop::AdvanceClose(ConnectionId id, Connection& c) {
   if (c.closing == Closing::kNo || c.closing == Closing::kFinished) return;
-  if (c.closing == Closing::kAfterFlush && !c.output.empty()) {
+  // The last reply is followed by close_notify, so the client can tell a
+  // clean close from a cut connection.
+  if (c.closing == Closing::kAfterFlush && c.tls && c.output.empty()) c.tls->Shutdown();
+  if (c.closing == Closing::kAfterFlush && HasOutput(c)) {
     SyncInterest(id, c);  // stop reading while the output drains
     if (!c.write_blocked) WriteTo(id, c);
-    if (c.closing == Closing::kAfterFlush && !c.output.empty()) return;
+    if (c.closing == Closing::kAfterFlush && HasOutput(c)) return;
   }
   finish_list_.Push(id, c);
 }
@@ -349,8 +386,9 @@ void EpollLoop::Finish(ConnectionId id, Connection& c) {
   c.closing = Closing::kNo;
   c.paused = c.peer_done = c.write_blocked = false;
   c.interest = 0;
-  c.in_flush_list = c.in_close_list = c.in_finish_list = false;
+  c.in_flush_list = c.in_close_list = c.in_finish_list = c.in_resume_list = false;
   c.output.Clear();
+  c.tls.reset();
   connections_.Release(id);
 }
 

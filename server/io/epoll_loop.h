@@ -13,6 +13,11 @@
 // connections, and kAfterFlush ones whose output is fully written, are queued,
 // and the next turn closes their fd and calls OnClose(id).
 //
+// TLS connections (accepted on a ListenTls() socket) carry a TlsSession, as
+// in UringLoop: reads feed it ciphertext, writes send its ciphertext(). A TLS
+// connection paused in the middle of what it had decrypted is queued on
+// resume, since the socket may have nothing new to report.
+//
 // Not thread-safe: after construction, every method on one thread.
 #pragma once
 
@@ -26,6 +31,9 @@
 #include "server/io/event_loop.h"
 #include "server/io/op_tag.h"
 #include "server/io/closing_state.h"
+#include "server/io/listener.h"
+#include "server/io/tls/tls_acceptor.h"
+#include "server/io/tls/tls_session.h"
 #include "server/io/work_list.h"
 
 namespace runnel::io {
@@ -36,7 +44,13 @@ class EpollLoop final : public EventLoop {
                                                            LoopHandler* handler);
   ~EpollLoop() override;
 
-  absl::Status Listen(std::string_view host, int port) override;
+  absl::Status Listen(std::string_view host, int port) override {
+    return ListenOn(host, port, Transport::kPlain);
+  }
+  absl::Status ListenTls(std::string_view host, int port) override {
+    return ListenOn(host, port, Transport::kTls);
+  }
+  void SetTlsContext(std::unique_ptr<tls::TlsContext> context) override;
   void StopAccepting() override;
   OutputBuffer& Output(ConnectionId id) override;
   void Flush(ConnectionId id) override;
@@ -67,17 +81,22 @@ class EpollLoop final : public EventLoop {
     bool in_flush_list = false;
     bool in_close_list = false;
     bool in_finish_list = false;
+    bool in_resume_list = false;
     OutputBuffer output;
+    std::unique_ptr<tls::TlsSession> tls;  // set for connections of a TLS listener
   };
 
   struct Listener {
     int fd = -1;
     uint32_t generation = 1;
+    Transport transport = Transport::kPlain;
   };
 
   EpollLoop(LoopHandler* handler, int epoll_fd);
+  absl::Status ListenOn(std::string_view host, int port, Transport transport);
 
   // The turn, in order.
+  void DeliverBufferedTls();
   void ProcessEvents();
   void FinishCloses();
   void SendFlushed();
@@ -85,7 +104,21 @@ class EpollLoop final : public EventLoop {
   void Wait(absl::Duration timeout);
 
   void AcceptFrom(uint32_t listener_index);
-  void Accepted(int fd);
+  void Accepted(int fd, Transport transport);
+  // Hands read bytes to the handler: as they are, or through the TLS session.
+  void DeliverInput(ConnectionId id, Connection& c, std::string_view data) {
+    if (c.tls == nullptr) [[likely]] {
+      handler_->OnData(id, data);
+    } else {
+      DeliverTlsInput(id, c, data);
+    }
+  }
+  void DeliverTlsInput(ConnectionId id, Connection& c, std::string_view ciphertext);
+  // As UringLoop::HasOutput: what is left to send, TLS ciphertext included.
+  static bool HasOutput(const Connection& c) {
+    if (c.tls == nullptr) [[likely]] return !c.output.empty();
+    return c.tls->has_ciphertext() || (c.tls->writable() && !c.output.empty());
+  }
   void OnConnectionEvent(ConnectionId id, uint32_t events);
   void ReadFrom(ConnectionId id, Connection& c);
   void WriteTo(ConnectionId id, Connection& c);
@@ -110,6 +143,8 @@ class EpollLoop final : public EventLoop {
   WorkList<Connection> flush_list_{&Connection::in_flush_list};    // write at end of turn
   WorkList<Connection> close_list_{&Connection::in_close_list};    // advance at end of turn
   WorkList<Connection> finish_list_{&Connection::in_finish_list};  // OnClose next turn
+  WorkList<Connection> resume_list_{&Connection::in_resume_list};  // buffered TLS input next turn
+  tls::TlsAcceptor tls_;
 
   epoll_event events_[kMaxEvents];
   int ready_events_ = 0;  // filled by the last Wait()

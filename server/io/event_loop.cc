@@ -3,6 +3,7 @@
 
 #include "engine/base/logging.h"
 #include "server/io/epoll_loop.h"
+#include "server/io/tls/tls_context.h"
 #include "server/io/uring_loop.h"
 
 namespace runnel::io {
@@ -19,6 +20,8 @@ absl::StatusOr<std::unique_ptr<EventLoop>> EventLoop::Create(const LoopOptions& 
   if (!epoll.ok()) return epoll.status();
   return std::unique_ptr<EventLoop>(std::move(*epoll));
 }
+
+void EventLoop::SetTlsContext(std::unique_ptr<tls::TlsContext> context) {}
 
 std::string_view IoBackendName(IoBackend backend) {
   switch (backend) {

@@ -29,6 +29,10 @@
 
 namespace runnel::io {
 
+namespace tls {
+class TlsContext;
+}  // namespace tls
+
 // Names one accepted connection. The slot is reused after a close; the
 // generation tells a stale id (or a late completion) from the live one.
 struct ConnectionId {
@@ -91,6 +95,21 @@ class EventLoop {
   // "::*" for all IPv6). A "-" prefix makes the address optional: when it is
   // unavailable (no IPv6 on the host) the call succeeds without listening.
   virtual absl::Status Listen(std::string_view host, int port) = 0;
+  // Like Listen(), for clients that speak TLS (Redis's tls-port): each
+  // connection accepted there gets a session of the context SetTlsContext()
+  // gave, which must come first. The handler sees only plaintext, in both
+  // directions: OnOpen at accept (as Redis creates the client before the
+  // handshake), OnData once the handshake is done, and OnClose after a
+  // failed handshake or a bad record (logged by the loop, rate-limited).
+  // Leaves bound_port() alone. A loop without TLS (an in-memory test loop)
+  // keeps this default, which refuses.
+  virtual absl::Status ListenTls(std::string_view host, int port) {
+    return absl::UnimplementedError("this event loop does not serve TLS");
+  }
+  // The context new TLS connections use from now on (start-up, CONFIG SET of
+  // a tls-* option); open connections keep the one they started with. The
+  // default (a loop without TLS) drops it.
+  virtual void SetTlsContext(std::unique_ptr<tls::TlsContext> context);
   // Closes the listening sockets; accepted connections go on.
   virtual void StopAccepting() = 0;
 

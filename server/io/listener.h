@@ -9,6 +9,7 @@
 
 #include <sys/socket.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,9 @@
 #include "server/io/event_loop.h"
 
 namespace runnel::io {
+
+// What clients of a listening socket speak: RESP as is, or RESP inside TLS.
+enum class Transport : uint8_t { kPlain, kTls };
 
 // Redis's listen(2) backlog (tcp-backlog default).
 inline constexpr int kListenBacklog = 511;

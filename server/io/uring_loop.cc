@@ -105,7 +105,7 @@ absl::Status UringLoop::EnableRing() {
 
 // ---------------------------------------------------------------- interface
 
-absl::Status UringLoop::Listen(std::string_view host, int port) {
+absl::Status UringLoop::ListenOn(std::string_view host, int port, Transport transport) {
   // Before Run() the ring cannot submit, so the accept must fit in the SQ.
   if (ring_disabled_ && io_uring_sq_space_left(&ring_) == 0) {
     return absl::ResourceExhaustedError("io_uring submission queue full before Run()");
@@ -113,8 +113,8 @@ absl::Status UringLoop::Listen(std::string_view host, int port) {
   auto socket = OpenListenSocket(host, port);
   if (!socket.ok()) return socket.status();
   if (!socket->has_value()) return absl::OkStatus();
-  listeners_.push_back(Listener{(*socket)->fd, 1});
-  bound_port_ = (*socket)->port;
+  listeners_.push_back(Listener{(*socket)->fd, 1, transport});
+  if (transport == Transport::kPlain) bound_port_ = (*socket)->port;
   ArmAccept(static_cast<uint32_t>(listeners_.size() - 1));
   return absl::OkStatus();
 }
@@ -153,7 +153,10 @@ void UringLoop::PauseReading(ConnectionId id, bool paused) {
   Connection* c = connections_.Find(id);
   if (c == nullptr || c->closing != Closing::kNo || c->paused == paused) return;
   c->paused = paused;
-  if (!paused && !c->held_input.empty()) resume_list_.Push(id, *c);
+  // A TLS session may hold decrypted bytes it stopped delivering at the pause.
+  if (!paused && (!c->held_input.empty() || (c->tls && c->tls->HasBufferedInput()))) {
+    resume_list_.Push(id, *c);
+  }
   SyncRecv(id, *c);
 }
 
@@ -184,10 +187,11 @@ absl::Status UringLoop::Run() {
 
 void UringLoop::DeliverHeldInput() {
   resume_list_.Drain(connections_, [this](ConnectionId id, Connection& c) {
-    if (c.paused || c.closing != Closing::kNo || c.held_input.empty()) return;
+    if (c.paused || c.closing != Closing::kNo) return;
+    if (c.held_input.empty() && !(c.tls && c.tls->HasBufferedInput())) return;
     std::string data;
     data.swap(c.held_input);
-    handler_->OnData(id, data);
+    DeliverInput(id, c, data);
   });
 }
 
@@ -219,7 +223,7 @@ void UringLoop::ReapCompletions() {
 void UringLoop::FinishCloses() {
   finish_list_.Drain(connections_, [this](ConnectionId id, Connection& c) {
     // A callback may have queued output (kAfterFlush) since it was queued.
-    if (!Idle(c) || (c.closing == Closing::kAfterFlush && !c.output.empty())) {
+    if (!Idle(c) || (c.closing == Closing::kAfterFlush && HasOutput(c))) {
       close_list_.Push(id, c);
       return;
     }
@@ -301,7 +305,7 @@ bool UringLoop::IsCurrentListener(OpTag tag) const {
 void UringLoop::OnAcceptDone(OpTag tag, int res, uint32_t flags) {
   if (res >= 0) {
     if (IsCurrentListener(tag)) {
-      Accepted(res);
+      Accepted(res, listeners_[tag.slot].transport);
     } else {
       close(res);  // accepted just before StopAccepting() cancelled the accept
     }
@@ -312,8 +316,18 @@ void UringLoop::OnAcceptDone(OpTag tag, int res, uint32_t flags) {
   if ((flags & IORING_CQE_F_MORE) == 0 && IsCurrentListener(tag)) ArmAccept(tag.slot);
 }
 
-void UringLoop::Accepted(int fd) {
+void UringLoop::Accepted(int fd, Transport transport) {
   ConfigureAcceptedSocket(fd);
+  std::unique_ptr<tls::TlsSession> session;
+  if (transport == Transport::kTls) {
+    auto created = tls_.NewSession();
+    if (!created.ok()) {
+      tls_.ReportFailure(fd, nullptr, created.status());
+      close(fd);
+      return;
+    }
+    session = *std::move(created);
+  }
   ConnectionId id = connections_.Acquire();
   if (id.slot > OpTag::kMaxSlot) {  // unreachable below 16M connections
     connections_.Release(id);
@@ -322,6 +336,7 @@ void UringLoop::Accepted(int fd) {
   }
   Connection& c = *connections_.Find(id);
   c.fd = fd;
+  c.tls = std::move(session);
   handler_->OnOpen(id, DescribeAcceptedSocket(fd));
   SyncRecv(id, c);  // unless OnOpen closed or paused it
 }
@@ -345,7 +360,7 @@ void UringLoop::OnRecvDone(OpTag tag, int res, uint32_t flags) {
       if (c->paused || !c->held_input.empty()) {
         c->held_input.append(data);
       } else {
-        handler_->OnData(id, data);  // may close or pause `id`; `c` stays valid
+        DeliverInput(id, *c, data);  // may close or pause `id`; `c` stays valid
       }
     }
     buffers_->Recycle(buffer_id);
@@ -373,14 +388,15 @@ void UringLoop::OnSendDone(OpTag tag, int res) {
   if (c == nullptr) return;  // unreachable: the slot waits for its send
   c->send_in_flight = false;
   if (res > 0) {
-    c->output.ConsumeSent(static_cast<size_t>(res));  // may be short: the rest goes next
+    // May be short: the rest goes next.
+    (c->tls ? c->tls->ciphertext() : c->output).ConsumeSent(static_cast<size_t>(res));
   } else if (res < 0 && res != -EAGAIN && res != -EINTR && res != -ECANCELED) {
     RUNNEL_LOG_VERBOSE("Writing to client: %s", strerror(-res));
     StartClose(id, *c, CloseMode::kNow);
   }
   if (c->closing != Closing::kNo) {
     close_list_.Push(id, *c);
-  } else if (!c->output.empty()) {
+  } else if (HasOutput(*c)) {
     flush_list_.Push(id, *c);
   }
 }
@@ -452,7 +468,12 @@ void UringLoop::ArmRecv(ConnectionId id, Connection& c) {
 }
 
 void UringLoop::StartSend(ConnectionId id, Connection& c) {
-  int n = c.output.PrepareSend(c.send_iov, kMaxSendIov);
+  OutputBuffer* source = &c.output;
+  if (c.tls != nullptr) [[unlikely]] {
+    source = SendSource(id, c);
+    if (source == nullptr) return;
+  }
+  int n = source->PrepareSend(c.send_iov, kMaxSendIov);
   if (n == 0) return;
   io_uring_sqe* sqe = GetSqe();
   // One block (the common small reply) needs no msghdr for the kernel to copy.
@@ -513,10 +534,13 @@ void UringLoop::AdvanceClose(ConnectionId id, Connection& c) {
   if (c.closing == Closing::kNow) {
     // A send to a client that does not read would never complete by itself.
     if (c.send_in_flight && !c.send_cancel_in_flight) CancelSend(id, c);
-  } else if (!c.send_in_flight && !c.output.empty()) {
-    StartSend(id, c);
+  } else if (!c.send_in_flight) {
+    // The last reply is followed by close_notify, so the client can tell a
+    // clean close from a cut connection.
+    if (c.tls && c.output.empty()) c.tls->Shutdown();
+    if (HasOutput(c)) StartSend(id, c);
   }
-  if (Idle(c) && (c.closing == Closing::kNow || c.output.empty())) finish_list_.Push(id, c);
+  if (Idle(c) && (c.closing == Closing::kNow || !HasOutput(c))) finish_list_.Push(id, c);
 }
 
 void UringLoop::Finish(ConnectionId id, Connection& c) {
@@ -532,6 +556,7 @@ void UringLoop::Finish(ConnectionId id, Connection& c) {
   // Entries still queued under the old id are skipped as stale.
   c.in_flush_list = c.in_close_list = c.in_finish_list = c.in_resume_list = false;
   c.output.Clear();
+  c.tls.reset();  // nothing in flight points into its ciphertext any more
   std::string().swap(c.held_input);
   connections_.Release(id);
 }

@@ -23,6 +23,12 @@
 // the fd, calls OnClose(id) and releases the slot. The output buffer is never
 // cleared or reused while a send that points into it is in flight.
 //
+// TLS connections (accepted on a ListenTls() socket) carry a TlsSession: recv
+// completions feed it ciphertext and OnData gets the plaintext; sends carry
+// the session's ciphertext() instead of the output buffer, which the session
+// encrypts from as room allows. Plain connections pay one null check per
+// recv, send and close step.
+//
 // Not thread-safe.
 #pragma once
 
@@ -36,9 +42,12 @@
 
 #include "server/io/buffer_ring.h"
 #include "server/io/connection_slots.h"
+#include "server/io/listener.h"
 #include "server/io/event_loop.h"
 #include "server/io/op_tag.h"
 #include "server/io/closing_state.h"
+#include "server/io/tls/tls_acceptor.h"
+#include "server/io/tls/tls_session.h"
 #include "server/io/work_list.h"
 
 namespace runnel::io {
@@ -51,7 +60,13 @@ class UringLoop final : public EventLoop {
                                                            LoopHandler* handler);
   ~UringLoop() override;
 
-  absl::Status Listen(std::string_view host, int port) override;
+  absl::Status Listen(std::string_view host, int port) override {
+    return ListenOn(host, port, Transport::kPlain);
+  }
+  absl::Status ListenTls(std::string_view host, int port) override {
+    return ListenOn(host, port, Transport::kTls);
+  }
+  void SetTlsContext(std::unique_ptr<tls::TlsContext> context) override;
   void StopAccepting() override;
   OutputBuffer& Output(ConnectionId id) override;
   void Flush(ConnectionId id) override;
@@ -87,6 +102,9 @@ class UringLoop final : public EventLoop {
     // Bytes a recv delivered while reading was paused (a recv already in
     // flight when PauseReading() was called); handed over on resume.
     std::string held_input;
+    // Set for a connection accepted on a TLS listener; then held_input is
+    // ciphertext, and sends point into tls->ciphertext().
+    std::unique_ptr<tls::TlsSession> tls;
     // The sendmsg in flight reads these until its completion.
     msghdr send_msg{};
     iovec send_iov[kMaxSendIov];
@@ -95,6 +113,7 @@ class UringLoop final : public EventLoop {
   struct Listener {
     int fd = -1;
     uint32_t generation = 1;
+    Transport transport = Transport::kPlain;
   };
   // WatchWakeFd()'s fds, each polled with a multishot poll whose tag's slot
   // is its index here.
@@ -110,6 +129,7 @@ class UringLoop final : public EventLoop {
   static constexpr size_t kCompletionBatch = 256;
 
   UringLoop(const LoopOptions& options, LoopHandler* handler);
+  absl::Status ListenOn(std::string_view host, int port, Transport transport);
   absl::Status SetUp();
   absl::Status EnableRing();
 
@@ -128,7 +148,26 @@ class UringLoop final : public EventLoop {
   void OnRecvDone(OpTag tag, int res, uint32_t flags);
   void OnSendDone(OpTag tag, int res);
   void OnCancelDone(OpTag tag);
-  void Accepted(int fd);
+  void Accepted(int fd, Transport transport);
+  // Hands received bytes to the handler: as they are, or through the TLS session.
+  void DeliverInput(ConnectionId id, Connection& c, std::string_view data) {
+    if (c.tls == nullptr) [[likely]] {
+      handler_->OnData(id, data);
+    } else {
+      DeliverTlsInput(id, c, data);
+    }
+  }
+  void DeliverTlsInput(ConnectionId id, Connection& c, std::string_view ciphertext);
+  // Whether `c` has bytes to send: its output, or for TLS its ciphertext and
+  // (between handshake and close_notify) the plaintext still to encrypt. A
+  // TLS connection refused before its handshake has nothing it can send.
+  static bool HasOutput(const Connection& c) {
+    if (c.tls == nullptr) [[likely]] return !c.output.empty();
+    return c.tls->has_ciphertext() || (c.tls->writable() && !c.output.empty());
+  }
+  // The buffer a send of `c` takes its bytes from: the output, or the TLS
+  // ciphertext topped up from it; nullptr after a TLS failure closed `c`.
+  OutputBuffer* SendSource(ConnectionId id, Connection& c);
 
   // SQEs.
   io_uring_sqe* GetSqe();
@@ -161,6 +200,7 @@ class UringLoop final : public EventLoop {
   std::vector<Listener> listeners_;
   int bound_port_ = 0;
   bool stop_requested_ = false;
+  tls::TlsAcceptor tls_;
 
   WorkList<Connection> flush_list_{&Connection::in_flush_list};    // send at end of turn
   WorkList<Connection> close_list_{&Connection::in_close_list};    // advance at end of turn

@@ -67,8 +67,10 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
   }
   p->pid_ = pid;
 
-  // The server logs "port=N" then "Ready to accept connections" once it listens.
-  static const std::regex kPort("port=([0-9]+)");
+  // The server logs "port=N" (and ", tls-port=N" with TLS) then "Ready to
+  // accept connections" once it listens.
+  static const std::regex kPort(" port=([0-9]+)");
+  static const std::regex kTlsPort("tls-port=([0-9]+)");
   auto deadline = Clock::now() + std::chrono::seconds(20);
   while (Clock::now() < deadline) {
     std::string log = p->log();
@@ -76,6 +78,7 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const ServerOptions& options
     if (log.find("Ready to accept connections") != std::string::npos &&
         std::regex_search(log, m, kPort)) {
       p->port_ = std::stoi(m[1]);
+      if (std::regex_search(log, m, kTlsPort)) p->tls_port_ = std::stoi(m[1]);
       return p;
     }
     if (!p->running()) break;

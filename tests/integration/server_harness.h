@@ -27,8 +27,9 @@ class ServerProcess {
   static std::unique_ptr<ServerProcess> Start(const ServerOptions& options);
   ~ServerProcess();
 
-  bool ready() const { return port_ > 0; }
-  int port() const { return port_; }
+  bool ready() const { return port_ > 0 || tls_port_ > 0; }
+  int port() const { return port_; }  // 0 when serving TLS only
+  int tls_port() const { return tls_port_; }  // 0 without a tls-port
   pid_t pid() const { return pid_; }
   const std::string& data_dir() const { return dir_; }
   const std::string& config_path() const { return config_path_; }
@@ -48,6 +49,7 @@ class ServerProcess {
 
   pid_t pid_ = -1;
   int port_ = 0;
+  int tls_port_ = 0;
   int exit_status_ = -1;
   std::string dir_;
   std::string log_path_;

@@ -48,7 +48,12 @@ TEST_F(ConfigSchemaTest, TableHoldsEveryOptionInOrder) {
                                  "tcp-keepalive", "io-backend", "dir", "databases", "save",
                                  "appendonly", "appendfsync", "segment-max-bytes",
                                  "open-segments-max", "requirepass", "protected-mode", "aclfile", "acllog-max-len",
-                                 "acl-pubsub-default", "maxmemory",
+                                 "acl-pubsub-default",
+                                 "tls-port", "tls-cert-file", "tls-key-file", "tls-key-file-pass",
+                                 "tls-ca-cert-file", "tls-ca-cert-dir", "tls-auth-clients",
+                                 "tls-protocols", "tls-ciphers", "tls-ciphersuites",
+                                 "tls-prefer-server-ciphers", "tls-session-caching",
+                                 "tls-session-cache-size", "tls-session-cache-timeout", "maxmemory",
                                  "maxmemory-policy", "maxmemory-samples",
                                  "maxmemory-eviction-tenacity", "lfu-log-factor", "lfu-decay-time",
                                  "proto-max-bulk-len", "client-query-buffer-limit",
@@ -104,16 +109,19 @@ TEST_F(ConfigSchemaTest, FindIsCaseInsensitive) {
 
 TEST_F(ConfigSchemaTest, MutabilityMatchesRedisWhereRunnelAllowsChange) {
   for (const char* name : {"port", "bind", "tcp-backlog", "io-backend", "dir", "databases",
-                           "daemonize", "pidfile", "logfile"}) {
+                           "daemonize", "pidfile", "logfile", "tls-port"}) {
     EXPECT_EQ(Spec(name).mutability, Mutability::kImmutable) << name;
   }
   for (const char* name : {"maxclients", "timeout", "tcp-keepalive", "requirepass", "protected-mode",
                            "proto-max-bulk-len", "client-query-buffer-limit", "loglevel", "hz",
                            "save", "appendonly", "appendfsync", "segment-max-bytes",
-                           "open-segments-max", "client-output-buffer-limit", "notify-keyspace-events"}) {
+                           "open-segments-max", "client-output-buffer-limit", "notify-keyspace-events",
+                           "tls-cert-file", "tls-key-file", "tls-ca-cert-file", "tls-auth-clients",
+                           "tls-protocols", "tls-ciphers"}) {
     EXPECT_EQ(Spec(name).mutability, Mutability::kMutable) << name;
   }
   EXPECT_TRUE(Spec("requirepass").sensitive);
+  EXPECT_TRUE(Spec("tls-key-file-pass").sensitive);
   EXPECT_FALSE(Spec("port").sensitive);
 }
 
@@ -139,6 +147,15 @@ TEST_F(ConfigSchemaTest, DefaultsFormatAsConfigGetPrintsThem) {
   EXPECT_EQ(Get("maxmemory-samples"), "5");
   EXPECT_EQ(Get("lfu-log-factor"), "10");
   EXPECT_EQ(Get("lfu-decay-time"), "1");
+  // redis-server 7.0.15's CONFIG GET tls-* defaults.
+  EXPECT_EQ(Get("tls-port"), "0");
+  EXPECT_EQ(Get("tls-cert-file"), "");
+  EXPECT_EQ(Get("tls-auth-clients"), "yes");
+  EXPECT_EQ(Get("tls-protocols"), "");
+  EXPECT_EQ(Get("tls-prefer-server-ciphers"), "no");
+  EXPECT_EQ(Get("tls-session-caching"), "yes");
+  EXPECT_EQ(Get("tls-session-cache-size"), "20480");
+  EXPECT_EQ(Get("tls-session-cache-timeout"), "300");
 }
 
 TEST_F(ConfigSchemaTest, MaxmemoryPolicyBindsTheEngineEnum) {

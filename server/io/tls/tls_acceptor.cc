@@ -1,0 +1,40 @@
+#include "server/io/tls/tls_acceptor.h"
+
+#include "engine/base/logging.h"
+#include "server/io/listener.h"
+
+namespace runnel::io::tls {
+
+TlsAcceptor::TlsAcceptor() : scratch_(std::make_unique<char[]>(kScratchSize)) {}
+
+absl::StatusOr<std::unique_ptr<TlsSession>> TlsAcceptor::NewSession() const {
+  if (context_ == nullptr) return absl::FailedPreconditionError("TLS is not configured");
+  return TlsSession::Create(context_->ssl_ctx());
+}
+
+void TlsAcceptor::ReportFailure(int fd, const TlsSession* session, const absl::Status& status) {
+  if (session != nullptr && session->established()) {
+    // As a read error on a plain connection: the client is already known.
+    RUNNEL_LOG_VERBOSE("Reading from client: %s", status.message());
+    return;
+  }
+  const absl::Time now = absl::Now();
+  if (now - last_warning_ < kWarningInterval) {
+    ++unreported_;
+    return;
+  }
+  last_warning_ = now;
+  const std::string peer = DescribeAcceptedSocket(fd).address;
+  if (unreported_ == 0) {
+    RUNNEL_LOG_WARNING("Error accepting a client connection: %s (conn: %s)", status.message(),
+                       peer);
+  } else {
+    RUNNEL_LOG_WARNING(
+        "Error accepting a client connection: %s (conn: %s; %d more failed handshakes not logged "
+        "in the last minute)",
+        status.message(), peer, unreported_);
+  }
+  unreported_ = 0;
+}
+
+}  // namespace runnel::io::tls
