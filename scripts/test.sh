@@ -9,7 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 jobs=$(nproc)
-fuzz_seconds="${RUNNEL_FUZZ_SECONDS:-20}"
+fuzz_seconds="${RUNNEL_FUZZ_SECONDS:-15}"
 
 scripts/bootstrap.sh test || exit 1
 
