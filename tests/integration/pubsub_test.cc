@@ -28,9 +28,8 @@ TEST_P(PubSubTest, SubscribeConfirmsEachChannelWithTheRunningCountInResp2) {
   // Subscribing again changes nothing but still confirms.
   ExpectBytes(*sub, {"SUBSCRIBE", "x"}, "*3\r\n$9\r\nsubscribe\r\n$1\r\nx\r\n:3\r\n");
   EXPECT_THAT(Run({"PUBLISH", "x", "m"}), IsInt(2));
-  EXPECT_EQ(ReadBytes(*sub, 67),
-            "*3\r\n$7\r\nmessage\r\n$1\r\nx\r\n$1\r\nm\r\n"
-            "*4\r\n$8\r\npmessage\r\n$2\r\nx*\r\n$1\r\nx\r\n$1\r\nm\r\n");
+  ExpectReceived(*sub, "*3\r\n$7\r\nmessage\r\n$1\r\nx\r\n$1\r\nm\r\n"
+                       "*4\r\n$8\r\npmessage\r\n$2\r\nx*\r\n$1\r\nx\r\n$1\r\nm\r\n");
   ExpectBytes(*sub, {"UNSUBSCRIBE", "nope"}, "*3\r\n$11\r\nunsubscribe\r\n$4\r\nnope\r\n:3\r\n");
   ExpectBytes(*sub, {"PUNSUBSCRIBE", "x*"}, "*3\r\n$12\r\npunsubscribe\r\n$2\r\nx*\r\n:2\r\n");
 }
@@ -44,9 +43,8 @@ TEST_P(PubSubTest, Resp3SendsPushFramesAndRunsAnyCommandWhileSubscribed) {
   ExpectBytes(*sub, {"PING"}, "+PONG\r\n");
   ExpectBytes(*sub, {"ECHO", "e"}, "$1\r\ne\r\n");
   EXPECT_THAT(Run({"PUBLISH", "x", "m"}), IsInt(2));
-  EXPECT_EQ(ReadBytes(*sub, 66),
-            ">3\r\n$7\r\nmessage\r\n$1\r\nx\r\n$1\r\nm\r\n"
-            ">4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$1\r\nx\r\n$1\r\nm\r\n");
+  ExpectReceived(*sub, ">3\r\n$7\r\nmessage\r\n$1\r\nx\r\n$1\r\nm\r\n"
+                       ">4\r\n$8\r\npmessage\r\n$1\r\n*\r\n$1\r\nx\r\n$1\r\nm\r\n");
   // Its own PUBLISH: the pushes follow the reply, as in Redis 7.2 (7.0 sent
   // them first).
   ExpectBytes(*sub, {"PUBLISH", "x", "self"},
@@ -300,7 +298,7 @@ TEST_P(PubSubTest, ShardChannelsAreCountedApartAndGetSmessageFrames) {
   ExpectBytes(*sub, {"SSUBSCRIBE", "z"}, "*3\r\n$10\r\nssubscribe\r\n$1\r\nz\r\n:3\r\n");
   // SPUBLISH reaches shard subscribers only; PUBLISH never reaches them.
   EXPECT_THAT(Run({"SPUBLISH", "x", "m"}), IsInt(1));
-  EXPECT_EQ(ReadBytes(*sub, 34), "*3\r\n$8\r\nsmessage\r\n$1\r\nx\r\n$1\r\nm\r\n");
+  ExpectReceived(*sub, "*3\r\n$8\r\nsmessage\r\n$1\r\nx\r\n$1\r\nm\r\n");
   EXPECT_THAT(Run({"PUBLISH", "x", "m"}), IsInt(2));
   EXPECT_EQ(Next(*sub), "*[message x m]");
   EXPECT_EQ(Next(*sub), "*[pmessage * x m]");
@@ -331,7 +329,7 @@ TEST_P(PubSubTest, ShardSubscriptionsAloneMakeASubscriberAndLeaveWithIt) {
   sub->Run({"HELLO", "3"});
   ExpectBytes(*sub, {"SSUBSCRIBE", "s"}, ">3\r\n$10\r\nssubscribe\r\n$1\r\ns\r\n:1\r\n");
   EXPECT_THAT(Run({"SPUBLISH", "s", "m"}), IsInt(1));
-  EXPECT_EQ(ReadBytes(*sub, 34), ">3\r\n$8\r\nsmessage\r\n$1\r\ns\r\n$1\r\nm\r\n");
+  ExpectReceived(*sub, ">3\r\n$8\r\nsmessage\r\n$1\r\ns\r\n$1\r\nm\r\n");
   sub->Run({"HELLO", "2"});
   EXPECT_THAT(sub->Run({"ECHO", "e"}), ErrorStartsWith("ERR Can't execute 'echo'"));
   sub.reset();

@@ -25,10 +25,16 @@ class PubSubTestBase : public ServerTest {
     }
     return got;
   }
+  // Exactly `expected` arrives next (read up to its size: a wrong size
+  // would wait out the deadline).
+  static void ExpectReceived(RespClient& client, const std::string& expected) {
+    EXPECT_EQ(ReadBytes(client, expected.size()), expected);
+  }
   static void ExpectBytes(RespClient& client, const std::vector<std::string>& command,
                           const std::string& expected) {
     client.Send(command);
-    EXPECT_EQ(ReadBytes(client, expected.size()), expected) << command[0];
+    SCOPED_TRACE(command[0]);
+    ExpectReceived(client, expected);
   }
   // A frame as "*[subscribe a :1]" (RESP2 array) or ">[...]" (RESP3 push);
   // nil is "nil".
