@@ -222,15 +222,7 @@ void EpollLoop::AcceptFrom(uint32_t listener_index) {
 void EpollLoop::Accepted(int fd, Transport transport) {
   ConfigureAcceptedSocket(fd);
   std::unique_ptr<tls::TlsSession> session;
-  if (transport == Transport::kTls) {
-    auto created = tls_.NewSession();
-    if (!created.ok()) {
-      tls_.ReportFailure(fd, nullptr, created.status());
-      close(fd);
-      return;
-    }
-    session = *std::move(created);
-  }
+  if (!tls_.SessionForAccepted(fd, transport, &session)) return;
   ConnectionId id = connections_.Acquire();
   Connection& c = *connections_.Find(id);
   epoll_event event{};

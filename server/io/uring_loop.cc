@@ -319,15 +319,7 @@ void UringLoop::OnAcceptDone(OpTag tag, int res, uint32_t flags) {
 void UringLoop::Accepted(int fd, Transport transport) {
   ConfigureAcceptedSocket(fd);
   std::unique_ptr<tls::TlsSession> session;
-  if (transport == Transport::kTls) {
-    auto created = tls_.NewSession();
-    if (!created.ok()) {
-      tls_.ReportFailure(fd, nullptr, created.status());
-      close(fd);
-      return;
-    }
-    session = *std::move(created);
-  }
+  if (!tls_.SessionForAccepted(fd, transport, &session)) return;
   ConnectionId id = connections_.Acquire();
   if (id.slot > OpTag::kMaxSlot) {  // unreachable below 16M connections
     connections_.Release(id);

@@ -1,5 +1,7 @@
 #include "server/io/tls/tls_acceptor.h"
 
+#include <unistd.h>
+
 #include "engine/base/logging.h"
 #include "server/io/listener.h"
 
@@ -7,9 +9,19 @@ namespace runnel::io::tls {
 
 TlsAcceptor::TlsAcceptor() : scratch_(std::make_unique<char[]>(kScratchSize)) {}
 
-absl::StatusOr<std::unique_ptr<TlsSession>> TlsAcceptor::NewSession() const {
-  if (context_ == nullptr) return absl::FailedPreconditionError("TLS is not configured");
-  return TlsSession::Create(context_->ssl_ctx());
+bool TlsAcceptor::SessionForAccepted(int fd, Transport transport, std::unique_ptr<TlsSession>* session) {
+  session->reset();
+  if (transport == Transport::kPlain) return true;
+  absl::StatusOr<std::unique_ptr<TlsSession>> created =
+      context_ == nullptr ? absl::FailedPreconditionError("TLS is not configured")
+                          : TlsSession::Create(context_->ssl_ctx());
+  if (!created.ok()) {
+    ReportFailure(fd, nullptr, created.status());
+    close(fd);
+    return false;
+  }
+  *session = *std::move(created);
+  return true;
 }
 
 void TlsAcceptor::ReportFailure(int fd, const TlsSession* session, const absl::Status& status) {

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/io/listener.h"
 #include "server/io/tls/tls_context.h"
 #include "server/io/tls/tls_session.h"
 
@@ -31,8 +32,10 @@ class TlsAcceptor {
   void SetContext(std::unique_ptr<TlsContext> context) { context_ = std::move(context); }
   bool configured() const { return context_ != nullptr; }
 
-  // A session for a connection accepted on a TLS listener.
-  absl::StatusOr<std::unique_ptr<TlsSession>> NewSession() const;
+  // The session of the connection just accepted on `fd`: none (null) for a
+  // plain listener's. When a TLS session cannot be made, the failure is
+  // reported, `fd` is closed and false returned: the loop drops the client.
+  bool SessionForAccepted(int fd, Transport transport, std::unique_ptr<TlsSession>* session);
 
   // Where sessions put decrypted bytes before OnData; valid until the next Receive.
   std::span<char> scratch() { return {scratch_.get(), kScratchSize}; }
